@@ -1,0 +1,244 @@
+"""Training runs that are deterministic, recorded, and reused when nothing has changed.
+
+A run writes ``model.weights.h5`` and ``history.json`` into its folder. A second call
+with the same model, recipe, seed, code and data finds the finished run and returns it
+without training again. The command line is :mod:`lenet5_lesson.train`.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .data import load_mnist, normalize_rows, preprocess
+
+#: Runs that ship with the package, one folder per model.
+SHIPPED_RUNS = Path(__file__).with_name("runs")
+
+#: The modules that define the networks; their code (not comments or docstrings) enters
+#: a run's fingerprint, beside the recipe and the data itself.
+_RUN_MODULES = ("bitmaps.py", "layers.py", "losses.py", "models.py", "paper.py")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How a model is trained: batch size and learning rate per epoch."""
+
+    batch_size: int
+    #: (epochs, learning rate) pairs in order; the last rate continues to the end.
+    schedule: tuple[tuple[int, float], ...]
+
+    def learning_rate(self, epoch: int) -> float:
+        """Learning rate of the 0-based ``epoch``."""
+        start = 0
+        for count, rate in self.schedule:
+            if epoch < start + count:
+                return rate
+            start += count
+        return self.schedule[-1][1]
+
+
+# Like the paper, the step size falls in stages; Adam's steps replace SDLM's eta, and the
+# first stage is longer because Adam's early steps are smaller than SDLM's.
+_STAGES = ((8, 1e-3), (4, 5e-4), (4, 2e-4), (4, 5e-5))
+
+RECIPES: dict[str, Recipe] = {
+    "faithful": Recipe(batch_size=32, schedule=_STAGES),
+    "modern": Recipe(batch_size=32, schedule=_STAGES),
+    # The seed tutorial trains with Adam's default step and batches of 32.
+    "seed": Recipe(batch_size=32, schedule=((1, 1e-3),)),
+}
+
+
+@dataclass
+class Run:
+    """A finished training run.
+
+    Attributes
+    ----------
+    model_name : str
+        One of ``"faithful"``, ``"modern"``, ``"seed"``.
+    folder : Path
+        Where ``model.weights.h5`` and ``history.json`` are.
+    history : dict
+        Per-epoch lists ``loss``, ``train_error``, ``test_error`` (fractions) and
+        ``seconds``, plus the run's settings.
+    reused : bool
+        True when the run was found finished and not trained again.
+    """
+
+    model_name: str
+    folder: Path
+    history: dict
+    reused: bool = False
+    _model: object = field(default=None, repr=False)
+
+    @property
+    def test_error(self) -> float:
+        """Test error (fraction) after the last epoch."""
+        return self.history["test_error"][-1]
+
+    def model(self):
+        """The trained Keras model (built and loaded once, then kept)."""
+        if self._model is None:
+            from .models import build_model  # noqa: PLC0415 - Keras loads only when a model is asked for
+
+            model = build_model(self.model_name)
+            model.load_weights(self.folder / "model.weights.h5")
+            self._model = model
+        return self._model
+
+
+def model_inputs(model_name: str, x: np.ndarray) -> np.ndarray:
+    """The inputs a model expects for uint8 MNIST images: the paper's scaling, or the seed tutorial's."""
+    return normalize_rows(x) if model_name == "seed" else preprocess(x)
+
+
+def fingerprint(model_name: str, epochs: int, seed: int, train_size: int | None = None) -> str:
+    """A hash of everything that decides a run: model, recipe, epochs, seed, code and data."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"model": model_name, "epochs": epochs, "seed": seed, "train_size": train_size,
+                              "recipe": repr(RECIPES[model_name])}, sort_keys=True).encode())
+    here = Path(__file__).parent
+    for name in _RUN_MODULES:
+        digest.update(_code_only(here / name).encode())
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    for array in (x_train, y_train, x_test, y_test):
+        digest.update(hashlib.sha256(np.ascontiguousarray(array).tobytes()).digest())
+    return digest.hexdigest()
+
+
+def _code_only(path: Path) -> str:
+    """The module's syntax tree without docstrings, so that prose edits keep runs valid."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+def train(model_name: str = "faithful", epochs: int = 20, seed: int = 0,
+          out: str | os.PathLike | None = None, verbose: int = 1, reuse: bool = True,
+          train_size: int | None = None) -> Run:
+    """Train a model on all 60,000 training images, or reuse the finished run.
+
+    Parameters
+    ----------
+    model_name : str
+        ``"faithful"`` (the paper's LeNet-5), ``"modern"`` or ``"seed"``.
+    epochs : int
+        Passes over the training set, 1 to 100.
+    seed : int
+        Seed of initialisation and shuffling; the same seed gives the same run.
+    out : path or None
+        Folder for the weights and history. None means a folder per fingerprint in
+        ``~/.cache/lenet5_lesson`` (or ``$LENET5_CACHE``).
+    verbose : int
+        0 silent, 1 a progress bar per epoch, 2 one line per epoch.
+    reuse : bool
+        Return a finished run with the same fingerprint instead of training again:
+        one in ``out``, or one shipped with the package.
+    train_size : int or None
+        Train on the first ``train_size`` images only (quick experiments and tests);
+        None uses all 60,000.
+    """
+    from .models import MODEL_NAMES  # noqa: PLC0415
+
+    if not isinstance(model_name, str) or model_name not in MODEL_NAMES:
+        raise ValueError(f"model_name={model_name!r} must be one of {', '.join(MODEL_NAMES)}")
+    limits = [("epochs", epochs, 1, 100), ("seed", seed, 0, 2**31 - 1)]
+    if train_size is not None:
+        limits.append(("train_size", train_size, 1, 60_000))
+    for name, value, low, high in limits:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        if not low <= value <= high:
+            raise ValueError(f"{name}={value} must be between {low} and {high}")
+    print_ = print if verbose else (lambda *a, **k: None)
+    train_size = None if train_size is None else int(train_size)
+    key = fingerprint(model_name, int(epochs), int(seed), train_size)
+    if out is None:
+        cache = Path(os.environ.get("LENET5_CACHE", Path.home() / ".cache" / "lenet5_lesson"))
+        out = cache / f"{model_name}-{key[:16]}"
+    out = Path(out)
+    if reuse:
+        for folder in (out, SHIPPED_RUNS / model_name):
+            history = _finished(folder, key)
+            if history is not None:
+                print_(f"Reusing the finished {model_name} run in {folder}: same code, data, "
+                       f"seed and {epochs} epochs (test error {100 * history['test_error'][-1]:.2f} %).")
+                return Run(model_name, folder, history, reused=True)
+    return _fit(model_name, int(epochs), int(seed), train_size, out, key, verbose)
+
+
+def _finished(folder: Path, key: str) -> dict | None:
+    try:
+        history = json.loads((folder / "history.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if history.get("fingerprint") != key or not (folder / "model.weights.h5").is_file():
+        return None
+    return history
+
+
+def _fit(model_name: str, epochs: int, seed: int, train_size: int | None, out: Path, key: str,
+         verbose: int) -> Run:
+    import keras  # noqa: PLC0415
+    import tensorflow as tf  # noqa: PLC0415
+
+    from .models import build_model, predict_digits  # noqa: PLC0415
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    recipe = RECIPES[model_name]
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    x_train, y_train = x_train[:train_size], y_train[:train_size]
+    inputs_train = model_inputs(model_name, x_train)
+    inputs_test = model_inputs(model_name, x_test)
+    model = build_model(model_name)
+    history = {"model": model_name, "epochs": epochs, "seed": seed, "train_size": len(x_train),
+               "batch_size": recipe.batch_size,
+               "learning_rate": [], "loss": [], "train_error": [], "test_error": [], "seconds": [],
+               "fingerprint": key}
+    for epoch in range(epochs):
+        rate = recipe.learning_rate(epoch)
+        model.optimizer.learning_rate.assign(rate)
+        start = time.perf_counter()
+        fit = model.fit(inputs_train, y_train, batch_size=recipe.batch_size, epochs=epoch + 1,
+                        initial_epoch=epoch, shuffle=True, verbose=verbose)
+        seconds = time.perf_counter() - start
+        train_error = float(np.mean(predict_digits(model, inputs_train) != y_train))
+        test_error = float(np.mean(predict_digits(model, inputs_test) != y_test))
+        for name, value in (("learning_rate", rate), ("loss", float(fit.history["loss"][-1])),
+                            ("train_error", train_error), ("test_error", test_error), ("seconds", seconds)):
+            history[name].append(value)
+        if verbose:
+            print(f"  train error {100 * train_error:.2f} %, test error {100 * test_error:.2f} %, "
+                  f"{seconds:.1f} s", flush=True)
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_weights(out / "model.weights.h5")
+    (out / "history.json").write_text(json.dumps(history, indent=1))
+    return Run(model_name, out, history, reused=False, _model=model)
+
+
+def write_provenance(run: Run, command: str) -> None:
+    """Write ``provenance.json`` beside a run: the command, settings, data checksums, result."""
+    from .data import MNIST_FILES  # noqa: PLC0415
+
+    record = {"command": command, "model": run.model_name, "epochs": run.history["epochs"],
+              "seed": run.history["seed"], "batch_size": run.history["batch_size"],
+              "data_sha256": MNIST_FILES, "fingerprint": run.history["fingerprint"],
+              "test_error": run.test_error, "train_seconds": round(sum(run.history["seconds"]), 1),
+              "python": sys.version.split()[0]}
+    (run.folder / "provenance.json").write_text(json.dumps(record, indent=1))

@@ -1,0 +1,62 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lenet5_lesson.training import RECIPES, Recipe, train
+
+
+def test_recipe_schedule():
+    recipe = Recipe(batch_size=8, schedule=((2, 0.1), (3, 0.01)))
+    assert [recipe.learning_rate(e) for e in range(7)] == [0.1, 0.1, 0.01, 0.01, 0.01, 0.01, 0.01]
+    assert set(RECIPES) == {"faithful", "modern", "seed"}
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"model_name": "lenet"}, ValueError, "model_name='lenet' must be one of faithful, modern, seed"),
+    ({"epochs": 0}, ValueError, "epochs=0 must be between 1 and 100"),
+    ({"epochs": 2.0}, TypeError, "epochs must be an integer"),
+    ({"seed": -1}, ValueError, "seed=-1 must be between"),
+    ({"train_size": 0}, ValueError, "train_size=0 must be between 1 and 60000"),
+])
+def test_bad_arguments(kwargs, error, message, mnist_dir):
+    with pytest.raises(error, match=message):
+        train(**kwargs)
+
+
+def test_training_is_deterministic_recorded_and_reused(tmp_path, mnist_dir):
+    first = train("faithful", epochs=1, seed=3, out=tmp_path / "a", verbose=0, train_size=512)
+    second = train("faithful", epochs=1, seed=3, out=tmp_path / "b", verbose=0, train_size=512)
+    assert not first.reused and not second.reused
+    assert first.history["loss"] == second.history["loss"]
+    assert first.history["test_error"] == second.history["test_error"]
+    w1 = [w.numpy() for w in first.model().weights]
+    w2 = [w.numpy() for w in second.model().weights]
+    assert all(np.array_equal(a, b) for a, b in zip(w1, w2))
+
+    history = json.loads((tmp_path / "a" / "history.json").read_text())
+    for key in ("loss", "train_error", "test_error", "seconds"):
+        assert len(history[key]) == 1
+    assert 0 < history["test_error"][0] < 0.9
+
+    again = train("faithful", epochs=1, seed=3, out=tmp_path / "a", verbose=0, train_size=512)
+    assert again.reused and again.history == first.history
+    other_seed = train("faithful", epochs=1, seed=4, out=tmp_path / "c", verbose=0, train_size=512)
+    assert other_seed.history["loss"] != first.history["loss"]
+
+
+def test_command_line_writes_weights_and_history(tmp_path, mnist_dir):
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "lenet5_lesson.train", "--model", "seed", "--epochs", "1",
+               "--train-size", "256", "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (out / "model.weights.h5").is_file()
+    assert "test error" in done.stdout
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert "Reusing the finished seed run" in rerun.stdout
+    bad = subprocess.run([sys.executable, "-m", "lenet5_lesson.train", "--epochs", "0"],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "epochs=0 must be between 1 and 100" in bad.stderr
