@@ -1,0 +1,107 @@
+"""Figures of a training run: learning curves, mistakes, and comparisons with the paper."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..metrics import confusion_matrix
+
+
+def learning_curves(history: Mapping, paper_error: float | None = None, title: str = "Learning curves") -> go.Figure:
+    """Train and test error (%) per epoch from a run's history, with the paper's test error as a line."""
+    for key in ("train_error", "test_error"):
+        if key not in history or len(history[key]) == 0:
+            raise ValueError(f"history must hold a non-empty list {key!r}")
+    epochs = list(range(1, len(history["test_error"]) + 1))
+    fig = go.Figure()
+    fig.add_scatter(x=epochs, y=[100 * e for e in history["train_error"]], name="training set", mode="lines+markers")
+    fig.add_scatter(x=epochs, y=[100 * e for e in history["test_error"]], name="test set", mode="lines+markers")
+    if paper_error is not None:
+        fig.add_hline(y=paper_error, line_dash="dash", line_color="grey",
+                      annotation_text=f"paper: {paper_error} %", annotation_position="top right")
+    fig.update_layout(title=title, xaxis_title="epoch (pass over the 60,000 training images)",
+                      yaxis_title="error (%)", height=420, yaxis_rangemode="tozero",
+                      meta={"alt": "Training and test error per epoch, falling over the epochs, "
+                                   "with the paper's test error drawn as a dashed line."})
+    return fig
+
+
+def confusion_figure(y_true, y_pred, title: str = "Confusion matrix of the test set") -> go.Figure:
+    """Heatmap of the confusion matrix, mistakes only (the diagonal is shown in the hover text)."""
+    matrix = confusion_matrix(y_true, y_pred)
+    mistakes = matrix.astype(float)
+    np.fill_diagonal(mistakes, np.nan)
+    text = [[str(v) for v in row] for row in matrix]
+    fig = go.Figure(go.Heatmap(z=mistakes, x=list(range(10)), y=list(range(10)), text=text,
+                               texttemplate="%{text}", colorscale="Reds", showscale=True,
+                               hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>",
+                               colorbar={"title": "mistakes"}))
+    fig.update_layout(title=title, xaxis_title="predicted digit", yaxis_title="true digit", height=480,
+                      xaxis={"dtick": 1}, yaxis={"dtick": 1, "autorange": "reversed"},
+                      meta={"alt": "Ten by ten table of counts: true digit by row, predicted digit by column; "
+                                   "off-diagonal cells are coloured by the number of mistakes."})
+    return fig
+
+
+def digit_gallery(images: np.ndarray, captions: Sequence[str], columns: int = 12,
+                  title: str = "Digits") -> go.Figure:
+    """A grid of 28x28 digits, each with a caption, ink dark on white as in the paper's figures."""
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (N, height, width), got {images.shape}")
+    if len(captions) != len(images):
+        raise ValueError(f"captions must have one entry per image: {len(captions)} for {len(images)} images")
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns={columns!r} must be an integer of at least 1")
+    count = len(images)
+    rows = max(1, -(-count // columns))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=list(captions),
+                        horizontal_spacing=0.01, vertical_spacing=0.3 / rows)
+    for index, image in enumerate(images):
+        fig.add_trace(go.Heatmap(z=image, colorscale="Greys", showscale=False, zmin=0, zmax=255,
+                                 hoverinfo="skip"), row=index // columns + 1, col=index % columns + 1)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor=None)
+    fig.update_annotations(font_size=10)
+    fig.update_layout(title=title, height=120 + 85 * rows, margin={"l": 10, "r": 10, "t": 80, "b": 10},
+                      meta={"alt": f"A grid of {count} handwritten digits, each captioned."})
+    return fig
+
+
+def error_bars(errors: Mapping[str, float], highlight: Sequence[str] = (),
+               title: str = "Test error on MNIST") -> go.Figure:
+    """Horizontal bars of test errors (%), best at the top; ``highlight`` names bars to colour."""
+    if not errors:
+        raise ValueError("errors must name at least one classifier")
+    unknown = set(highlight) - set(errors)
+    if unknown:
+        raise ValueError(f"highlight names classifiers not in errors: {sorted(unknown)}")
+    items = sorted(errors.items(), key=lambda kv: kv[1], reverse=True)
+    names = [name for name, _ in items]
+    colours = ["#d62728" if name in highlight else "#7f7f7f" for name in names]
+    fig = go.Figure(go.Bar(x=[v for _, v in items], y=names, orientation="h", marker_color=colours,
+                           text=[f"{v:.2f}" for _, v in items], textposition="outside"))
+    fig.update_layout(title=title, xaxis_title="test error (%)", height=140 + 28 * len(items),
+                      xaxis_type="log", margin={"l": 10},
+                      meta={"alt": "Horizontal bar chart of test error by classifier on a logarithmic axis, "
+                                   "this book's runs highlighted in red."})
+    return fig
+
+
+def schedules_figure(schedules: Mapping[str, Sequence[float]], title: str = "Step size per epoch") -> go.Figure:
+    """Step sizes per epoch of several training recipes on a log axis (one line each)."""
+    if not schedules:
+        raise ValueError("schedules must name at least one recipe")
+    fig = go.Figure()
+    for name, rates in schedules.items():
+        if len(rates) == 0 or min(rates) <= 0:
+            raise ValueError(f"schedule {name!r} must be a non-empty list of positive step sizes")
+        fig.add_scatter(x=list(range(1, len(rates) + 1)), y=list(rates), name=name, mode="lines+markers",
+                        line_shape="hv")
+    fig.update_layout(title=title, xaxis_title="epoch", yaxis_title="step size", yaxis_type="log", height=380,
+                      meta={"alt": "Step size per epoch for each recipe, falling in stages, on a logarithmic axis."})
+    return fig

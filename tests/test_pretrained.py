@@ -1,0 +1,42 @@
+"""The shipped runs: provenance, reuse by the book, and the test error measured on the real test set."""
+
+import numpy as np
+import pytest
+
+from lenet5_lesson import paper, predict_digits, pretrained, provenance, shipped_run
+from lenet5_lesson.data import MNIST_FILES
+from lenet5_lesson.training import fingerprint, model_inputs, train
+
+SHIPPED = {"faithful": 20, "modern": 20, "seed": 10}
+
+
+def test_shipped_faithful_weights_reach_the_recorded_test_error(mnist):
+    _, (x_test, y_test) = mnist
+    model = pretrained()
+    error = float(np.mean(predict_digits(model, model_inputs("faithful", x_test)) != y_test))
+    record = provenance()
+    assert error == pytest.approx(record["test_error"], abs=1e-4)
+    assert error == pytest.approx(shipped_run().test_error, abs=1e-4)
+    # The paper's LeNet-5 reaches 0.95 %; the shipped weights must do at least as well.
+    assert error <= paper.PAPER_TEST_ERRORS["LeNet-5"] / 100
+    assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == 60_000
+
+
+def test_provenance_records_how_the_weights_were_made():
+    record = provenance()
+    assert record["command"].startswith("python -m lenet5_lesson.train --model faithful --epochs 20")
+    assert record["epochs"] == 20 and record["seed"] == 0
+    assert record["data_sha256"] == MNIST_FILES
+
+
+@pytest.mark.parametrize(("name", "epochs"), SHIPPED.items())
+def test_book_reuses_the_shipped_runs(name, epochs, mnist_dir):
+    # A stale shipped run (model code or recipe changed since training) would make the book retrain.
+    assert shipped_run(name).history["fingerprint"] == fingerprint(name, epochs, 0)
+    run = train(name, epochs=epochs, seed=0, verbose=0)
+    assert run.reused
+
+
+def test_paper_figures_are_consistent():
+    assert sum(paper.PAPER_PARAMETERS.values()) == 60_000
+    assert sum(len(t) for t in paper.C3_TABLE) == 60

@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+
+from lenet5_lesson.figures.training import (confusion_figure, digit_gallery, error_bars, learning_curves,
+                                            schedules_figure)
+from lenet5_lesson.metrics import confusion_matrix, error_rate
+
+
+def test_confusion_matrix_and_error_rate():
+    y_true = np.array([0, 1, 2, 2, 9])
+    y_pred = np.array([0, 1, 3, 2, 4])
+    matrix = confusion_matrix(y_true, y_pred)
+    assert matrix.sum() == 5 and matrix[2, 3] == 1 and matrix[9, 4] == 1 and np.trace(matrix) == 3
+    assert error_rate(y_true, y_pred) == pytest.approx(0.4)
+    with pytest.raises(ValueError, match="same length"):
+        confusion_matrix(y_true, y_pred[:3])
+    with pytest.raises(ValueError, match="digits 0..9"):
+        confusion_matrix(np.array([10]), np.array([1]))
+    with pytest.raises(ValueError, match="y_pred must be a 1-D array of integer"):
+        confusion_matrix(y_true, y_pred.astype(float))
+    with pytest.raises(ValueError, match="empty"):
+        error_rate(np.array([], int), np.array([], int))
+
+
+def test_learning_curves():
+    fig = learning_curves({"train_error": [0.05, 0.02], "test_error": [0.06, 0.03]}, paper_error=0.95)
+    assert [t.name for t in fig.data] == ["training set", "test set"]
+    assert list(fig.data[1].y) == pytest.approx([6.0, 3.0])
+    assert fig.layout.title.text and fig.layout.meta["alt"]
+    with pytest.raises(ValueError, match="train_error"):
+        learning_curves({"test_error": [0.1]})
+
+
+def test_confusion_figure_hides_the_diagonal():
+    fig = confusion_figure(np.array([1, 1, 2]), np.array([1, 2, 2]))
+    z = np.array(fig.data[0].z, dtype=float)
+    assert np.isnan(np.diag(z)).all() and z[1, 2] == 1
+
+
+def test_gallery_places_every_digit():
+    images = np.zeros((5, 28, 28), np.uint8)
+    fig = digit_gallery(images, [str(i) for i in range(5)], columns=2)
+    assert len(fig.data) == 5 and len(fig.layout.annotations) == 5
+    with pytest.raises(ValueError, match="one entry per image"):
+        digit_gallery(images, ["a"])
+    with pytest.raises(ValueError, match="columns=0"):
+        digit_gallery(images, list("abcde"), columns=0)
+
+
+def test_error_bars_sorted_and_highlighted():
+    fig = error_bars({"a": 1.0, "b": 5.0, "c": 0.5}, highlight=["c"])
+    assert list(fig.data[0].y) == ["b", "a", "c"]
+    assert fig.data[0].marker.color[-1] != fig.data[0].marker.color[0]
+    with pytest.raises(ValueError, match="not in errors"):
+        error_bars({"a": 1.0}, highlight=["z"])
+
+
+def test_schedules_figure():
+    fig = schedules_figure({"x": [0.1, 0.1, 0.01]})
+    assert len(fig.data) == 1 and fig.layout.yaxis.type == "log"
+    with pytest.raises(ValueError, match="positive step sizes"):
+        schedules_figure({"x": [0.1, 0.0]})
