@@ -9,8 +9,12 @@ load nothing from a CDN. In Colab, plotly's own Colab renderer is left in charge
 
 from __future__ import annotations
 
+import html
+import json
 import sys
+from typing import Any
 
+import numpy as np
 import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
 
@@ -19,18 +23,44 @@ RENDERER_NAME = "lenet5_book"
 #: Plotly's interactive-figure options used throughout the book.
 FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
 
+#: Height of a figure whose layout sets none: a ``100%`` height would collapse on the page.
+DEFAULT_HEIGHT = 450
+
+
+def alt_text(fig_dict: dict[str, Any]) -> str:
+    """The text alternative of a figure: ``layout.meta["alt"]``, else its title, else a generic name."""
+    layout = fig_dict.get("layout") or {}
+    meta = layout.get("meta")
+    if isinstance(meta, dict) and isinstance(meta.get("alt"), str) and meta["alt"].strip():
+        return meta["alt"].strip()
+    title = layout.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    return "Interactive plotly figure"
+
+
+def figure_html(fig_dict: dict[str, Any]) -> str:
+    """The HTML of a figure for a page that already loaded plotly.js.
+
+    The plotly ``div`` is wrapped in a ``div`` with ``role="img"`` and an ``aria-label``
+    taken from :func:`alt_text`, so a screen reader announces one sentence for the figure.
+    """
+    plot = pio.to_html(fig_dict, include_plotlyjs=False, full_html=False, config=FIGURE_CONFIG,
+                       validate=False, default_height=f"{DEFAULT_HEIGHT}px")
+    label = html.escape(alt_text(fig_dict), quote=True)
+    return f'<div class="lenet5-figure" role="img" aria-label="{label}">{plot}</div>'
+
 
 class BookRenderer(MimetypeRenderer):
     """Plotly renderer producing the plotly JSON and an HTML div that needs a global ``Plotly``."""
 
-    def to_mimebundle(self, fig_dict):
-        html = pio.to_html(fig_dict, include_plotlyjs=False, full_html=False, config=FIGURE_CONFIG,
-                           validate=False)
-        figure_json = pio.to_json(fig_dict, validate=False, remove_uids=False)
-        import json  # noqa: PLC0415
-
-        return {"text/html": html, "application/vnd.plotly.v1+json": {**json.loads(figure_json),
-                                                                      "config": FIGURE_CONFIG}}
+    def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, Any]:
+        """Both representations of ``fig_dict``: ``text/html`` and plotly's JSON mime type."""
+        figure = json.loads(pio.to_json(fig_dict, validate=False, remove_uids=False))
+        return {"text/html": figure_html(fig_dict),
+                "application/vnd.plotly.v1+json": {**figure, "config": FIGURE_CONFIG}}
 
 
 def use_book_renderer() -> None:
@@ -40,14 +70,18 @@ def use_book_renderer() -> None:
         pio.renderers.default = RENDERER_NAME
 
 
-def glue(name: str, value, display: bool = False) -> None:
+def glue(name: str, value: Any, display: bool = False) -> None:
     """Store ``value`` under ``name`` for the book's ``{glue}`` roles.
 
     Uses myst-nb's ``glue`` when it is installed (as it is for the book); elsewhere,
     in Colab for example, the value is simply not stored, and the notebook still runs.
+    NumPy scalars are stored as Python numbers: their NumPy 2 text, ``np.float64(0.5)``,
+    would defeat formats such as ``{glue:text}`name:.2f```.
     """
     if not isinstance(name, str) or not name:
         raise ValueError("name must be a non-empty string")
+    if isinstance(value, np.generic):
+        value = value.item()
     try:
         from myst_nb import glue as _glue  # noqa: PLC0415
     except ImportError:

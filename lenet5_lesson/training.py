@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,7 +93,10 @@ class Run:
             from .models import build_model  # noqa: PLC0415 - Keras loads only when a model is asked for
 
             model = build_model(self.model_name)
-            model.load_weights(self.folder / "model.weights.h5")
+            with warnings.catch_warnings():
+                # Runs are saved without the optimiser's state; a fresh optimiser is what we want.
+                warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+                model.load_weights(self.folder / "model.weights.h5")
             self._model = model
         return self._model
 

@@ -1,0 +1,77 @@
+"""The book's plotly renderer: accessible, sized, and needing nothing but the page's own plotly.js."""
+
+import json
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from lenet5_lesson import display
+
+
+def _bundle(fig: go.Figure) -> dict:
+    return display.BookRenderer().to_mimebundle(fig.to_dict())
+
+
+def test_importing_the_package_installs_the_renderer():
+    import lenet5_lesson  # noqa: F401
+
+    assert pio.renderers.default == display.RENDERER_NAME
+
+
+def test_bundle_has_html_and_plotly_json():
+    fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]), layout=dict(title=dict(text="Bars"), height=400))
+    bundle = _bundle(fig)
+    assert set(bundle) == {"text/html", "application/vnd.plotly.v1+json"}
+    figure = bundle["application/vnd.plotly.v1+json"]
+    assert figure["data"][0]["y"] == [3, 4]
+    assert figure["config"] == display.FIGURE_CONFIG
+    json.dumps(figure)  # a notebook can store it
+
+
+def test_html_calls_the_global_plotly_and_loads_no_library():
+    html = _bundle(go.Figure(go.Scatter(y=[1, 2])))["text/html"]
+    assert "Plotly.newPlot" in html
+    assert "<script src" not in html.replace(" ", "")
+    assert "plotly.min.js" not in html and "https://" not in html
+
+
+def test_aria_label_comes_from_meta_alt_and_is_escaped():
+    fig = go.Figure(layout=dict(title=dict(text="T"), meta={"alt": 'Two "quoted" bars <b>&</b>'}))
+    html = _bundle(fig)["text/html"]
+    assert 'role="img"' in html
+    assert 'aria-label="Two &quot;quoted&quot; bars &lt;b&gt;&amp;&lt;/b&gt;"' in html
+
+
+@pytest.mark.parametrize(("layout", "expected"), [
+    (dict(title=dict(text="Only a title")), "Only a title"),
+    (dict(title=dict(text="Title"), meta={"alt": "   "}), "Title"),
+    (dict(meta=["not", "a", "dict"]), "Interactive plotly figure"),
+    ({}, "Interactive plotly figure"),
+])
+def test_alt_text_falls_back_to_the_title(layout, expected):
+    assert display.alt_text(go.Figure(layout=layout).to_dict()) == expected
+
+
+def test_figure_height_is_the_layout_height_or_a_fixed_default():
+    with_height = _bundle(go.Figure(layout=dict(height=420)))["text/html"]
+    without = _bundle(go.Figure())["text/html"]
+    assert "height:420px" in with_height
+    assert f"height:{display.DEFAULT_HEIGHT}px" in without  # plotly sizes its div to 100% of this one
+
+
+def test_glue_rejects_a_bad_name():
+    with pytest.raises(ValueError, match="name"):
+        display.glue("", 1)
+
+
+def test_glue_stores_numpy_scalars_as_python_numbers(monkeypatch):
+    import myst_nb
+    import numpy as np
+
+    stored = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.update({name: value}))
+    display.glue("x", np.float64(1.5))
+    display.glue("n", np.int64(7))
+    assert stored == {"x": 1.5, "n": 7}
+    assert type(stored["x"]) is float and type(stored["n"]) is int

@@ -1,0 +1,193 @@
+"""The built book, checked in a real browser (Debian's Chromium driven by playwright).
+
+Every page of ``_build/html`` is served from 127.0.0.1 and opened with every request to any
+other host blocked and counted as a failure. A page fails on any outside request, any failed
+request or HTTP error (a missing local file too), any console error or uncaught exception, and
+any plotly figure that did not draw. A full-page screenshot of each page is saved in
+``_build/screenshots/`` for a human to look at. Build the book first with ``make book``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+#: Strings that mark a CDN; none may appear in a committed source file of the book.
+CDN_MARKERS = ("cdn.", "cdnjs.", "unpkg.com", "cdn.jsdelivr", "cdn.plot.ly")
+#: Folders of the repository that are not the project's own files.
+NOT_OURS = {".venv", "node_modules", "_build", ".git", ".jupyter_cache", ".hypothesis"}
+
+
+def _pages() -> list[str]:
+    if not SITE.is_dir():
+        return ["index.html"]
+    skip = ("_static", "_sources", "_images")
+    return sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html") if not p.relative_to(SITE).parts[0] in skip)
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"{SITE} holds no built book: run `make book` first")
+    return SITE
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """Opens a page with outside requests blocked and records everything that went wrong."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.base = base
+        self.origin = urlsplit(base).netloc
+        self.problems: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.page.route("**/*", self._route)
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._response)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda err: self.problems.append(f"uncaught exception: {err}"))
+
+    def _local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("data", "blob", "about") or parts.netloc == self.origin
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if self._local(url):
+            route.continue_()
+        else:
+            self.problems.append(f"outside request blocked: {url}")
+            route.abort()
+
+    def _failed(self, request) -> None:
+        if self._local(request.url):
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.base}/{path}", wait_until="networkidle")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watch(browser, server):
+    opened = PageWatch(browser, server)
+    yield opened
+    opened.close()
+
+
+# A figure has drawn when plotly put its main SVG, with a nonzero size, in the figure's div.
+_UNDRAWN_FIGURES = """() => Array.from(document.querySelectorAll('.plotly-graph-div')).map((div, i) => {
+    const svg = div.querySelector('svg.main-svg');
+    const box = svg ? svg.getBoundingClientRect() : null;
+    return box && box.width > 0 && box.height > 0 ? null : (div.id || `figure ${i}`);
+}).filter(x => x !== null)"""
+
+
+@pytest.mark.parametrize("path", _pages())
+def test_page_loads_offline_and_draws_every_figure(watch, path):
+    watch.open(path)
+    figures = watch.page.locator(".plotly-graph-div").count()
+    if figures:
+        try:
+            watch.page.wait_for_function(f"() => ({_UNDRAWN_FIGURES})().length === 0", timeout=20_000)
+        except Exception:  # noqa: BLE001 - reported below with the figures that stayed blank
+            pass
+        undrawn = watch.page.evaluate(_UNDRAWN_FIGURES)
+        watch.problems += [f"plotly figure not drawn: {name}" for name in undrawn]
+    if watch.page.locator(".math").count():
+        try:
+            watch.page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0",
+                                         timeout=20_000)
+        except Exception:  # noqa: BLE001 - reported as a problem of the page
+            watch.problems.append("the page has math but MathJax typeset none of it")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    watch.page.screenshot(path=str(SCREENSHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")),
+                          full_page=True)
+    assert not watch.problems, f"{path}:\n" + "\n".join(watch.problems)
+
+
+def test_every_chapter_was_built(site):
+    toc = (ROOT / "_toc.yml").read_text()
+    chapters = re.findall(r"(?:root|file):\s*(\S+)", toc)
+    missing = [c for c in chapters if not (site / f"{c}.html").is_file()]
+    assert chapters and not missing, f"chapters of _toc.yml without a page: {missing}"
+
+
+def test_search_finds_a_word_from_the_static_files(watch, site):
+    watch.open("search.html?q=subsampling")
+    results = watch.page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=20_000)
+    assert results.count() > 0
+    assert not watch.problems, "\n".join(watch.problems)
+
+
+def test_pages_name_no_outside_script_or_stylesheet(site):
+    tag = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=\"(https?:)?//[^\"]*\"[^>]*>")
+    offenders = []
+    for page in site.rglob("*.html"):
+        for match in tag.finditer(page.read_text(errors="replace")):
+            if "<link" in match.group(0) and 'rel="stylesheet"' not in match.group(0) and "preload" not in match.group(0):
+                continue  # a plain <link> is navigation metadata, not a download
+            offenders.append(f"{page.relative_to(site)}: {match.group(0)[:160]}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_no_committed_file_names_a_cdn():
+    offenders = []
+    for path in ROOT.rglob("*"):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] in NOT_OURS or rel.parts[:3] == ("book", "_static", "vendor") or not path.is_file():
+            continue
+        if path.suffix in (".yml", ".yaml", ".py", ".html", ".js", ".ipynb", ".md", ".json"):
+            text = path.read_text(errors="replace")
+            offenders += [f"{rel}: {m}" for m in CDN_MARKERS if m in text and path != Path(__file__)]
+    assert not offenders, "\n".join(offenders)
