@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Readers fetch MNIST through Keras; beside the project's shared folder, the original files are read from there.
+export LENET5_MNIST_DIR ?= $(if $(wildcard ../shared/data/mnist),$(abspath ../shared/data/mnist),)
+
 .PHONY: book test clean
 
 $(STAMP): requirements.txt pyproject.toml

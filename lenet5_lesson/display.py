@@ -4,7 +4,7 @@ Plotly figures are shown through a renderer that emits two representations: plot
 own JSON (JupyterLab, Notebook 7 and VS Code draw it with their plotly extension) and
 an HTML ``<div>`` whose script calls the page's global ``Plotly``. The book serves
 plotly.js once from its static folder, so its pages carry no copy of the library and
-load nothing from a CDN. In Colab, plotly's own Colab renderer is left in charge.
+load nothing from a content delivery network. In Colab, plotly's own Colab renderer is left in charge.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ RENDERER_NAME = "lenet5_book"
 #: Plotly's interactive-figure options used throughout the book.
 FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
 
-#: Height of a figure whose layout sets none: a ``100%`` height would collapse on the page.
+#: Height in pixels given to a figure whose layout sets none (a ``100%`` height would collapse on the page).
 DEFAULT_HEIGHT = 450
 
 

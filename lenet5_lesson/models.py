@@ -25,7 +25,7 @@ def build_lenet5(learning_rate: float = 1e-3, compile: bool = True) -> keras.Mod
         Step size of Adam. The paper trains with stochastic diagonal Levenberg-Marquardt;
         the book uses Adam and says so.
     compile : bool
-        Compile with the MAP loss (eq. 9) and :func:`penalty_accuracy`.
+        Compile with the MAP loss (eq. 9) and :func:`~lenet5_lesson.losses.penalty_accuracy`.
     """
     _check_rate(learning_rate)
     x = inputs = keras.Input((32, 32, 1), name="image")

@@ -17,7 +17,7 @@ INIT_SPREAD: float = 2.4
 BACKGROUND: float = -0.1
 INK: float = 1.175
 
-#: Table I: the S2 maps that feed each of the 16 C3 maps.
+#: The S2 maps that feed each of the 16 C3 maps (Table I of the paper).
 C3_TABLE: tuple[tuple[int, ...], ...] = (
     (0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (0, 4, 5), (0, 1, 5),
     (0, 1, 2, 3), (1, 2, 3, 4), (2, 3, 4, 5), (0, 3, 4, 5), (0, 1, 4, 5), (0, 1, 2, 5),
