@@ -70,18 +70,28 @@ def use_book_renderer() -> None:
         pio.renderers.default = RENDERER_NAME
 
 
+class _Text(str):
+    """A string whose plain-text display is itself, without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def glue(name: str, value: Any, display: bool = False) -> None:
     """Store ``value`` under ``name`` for the book's ``{glue}`` roles.
 
     Uses myst-nb's ``glue`` when it is installed (as it is for the book); elsewhere,
     in Colab for example, the value is simply not stored, and the notebook still runs.
     NumPy scalars are stored as Python numbers: their NumPy 2 text, ``np.float64(0.5)``,
-    would defeat formats such as ``{glue:text}`name:.2f```.
+    would defeat formats such as ``{glue:text}`name:.2f```. Strings are stored as
+    text to print, so that the page shows ``156``, not ``'156'``.
     """
     if not isinstance(name, str) or not name:
         raise ValueError("name must be a non-empty string")
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, str):
+        value = _Text(value)
     try:
         from myst_nb import glue as _glue  # noqa: PLC0415
     except ImportError:

@@ -197,3 +197,40 @@ def test_no_committed_file_names_a_cdn():
             text = path.read_text(errors="replace")
             offenders += [f"{rel}: {m.pattern}" for m in CDN_MARKERS if m.search(text)]
     assert not offenders, "\n".join(offenders)
+
+
+# What a figure shows: its traces' data and its title (sliders and buttons change one or both).
+_FIGURE_STATE = """(div) => JSON.stringify([div.data.map(t => [t.x, t.y, t.z, t.text, t.visible]), div.layout.title])"""
+
+
+def _controls(watch, path):
+    """(figure index, kind) for every plotly slider and button bar on a page."""
+    watch.open(path)
+    watch.page.wait_for_function(f"() => ({_UNDRAWN_FIGURES})().length === 0", timeout=20_000)
+    return watch.page.evaluate("""() => Array.from(document.querySelectorAll('.plotly-graph-div')).flatMap(
+        (div, i) => [...(div.layout.sliders || []).map(() => [i, 'slider']),
+                     ...(div.layout.updatemenus || []).map(() => [i, 'buttons'])])""")
+
+
+@pytest.mark.parametrize("path", [p for p in _pages() if p.startswith("book/")])
+def test_every_plotly_control_changes_its_figure(watch, path):
+    controls = _controls(watch, path)
+    for index, kind in controls:
+        figure = watch.page.locator(".plotly-graph-div").nth(index)
+        figure.scroll_into_view_if_needed()
+        before = figure.evaluate(_FIGURE_STATE)
+        if kind == "slider":
+            rail = figure.locator(".slider-rail-touch-rect").first
+            box = rail.bounding_box()
+            # A click near the rail's right end moves the slider to its last step.
+            watch.page.mouse.click(box["x"] + box["width"] - 3, box["y"] + box["height"] / 2)
+        else:
+            figure.locator(".updatemenu-button").last.click()
+        watch.page.wait_for_timeout(700)
+        after = figure.evaluate(_FIGURE_STATE)
+        assert after != before, f"{path}: the {kind} of figure {index} moved but the figure did not change"
+    assert not watch.problems, f"{path}:\n" + "\n".join(watch.problems)
+
+
+def test_the_book_has_plotly_controls_to_move(watch):
+    assert len(_controls(watch, "book/02_shape_arithmetic.html")) >= 1
