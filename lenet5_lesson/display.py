@@ -44,13 +44,13 @@ def alt_text(fig_dict: dict[str, Any]) -> str:
 def figure_html(fig_dict: dict[str, Any]) -> str:
     """The HTML of a figure for a page that already loaded plotly.js.
 
-    The plotly ``div`` is wrapped in a ``div`` with ``role="img"`` and an ``aria-label``
+    The plotly ``div`` is wrapped in a ``div`` with ``role="figure"`` and an ``aria-label``
     taken from :func:`alt_text`, so a screen reader announces one sentence for the figure.
     """
     plot = pio.to_html(fig_dict, include_plotlyjs=False, full_html=False, config=FIGURE_CONFIG,
                        validate=False, default_height=f"{DEFAULT_HEIGHT}px")
     label = html.escape(alt_text(fig_dict), quote=True)
-    return f'<div class="lenet5-figure" role="img" aria-label="{label}">{plot}</div>'
+    return f'<div class="lenet5-figure" role="figure" aria-label="{label}">{plot}</div>'
 
 
 class BookRenderer(MimetypeRenderer):

@@ -39,7 +39,7 @@ def test_html_calls_the_global_plotly_and_loads_no_library():
 def test_aria_label_comes_from_meta_alt_and_is_escaped():
     fig = go.Figure(layout=dict(title=dict(text="T"), meta={"alt": 'Two "quoted" bars <b>&</b>'}))
     html = _bundle(fig)["text/html"]
-    assert 'role="img"' in html
+    assert 'role="figure"' in html
     assert 'aria-label="Two &quot;quoted&quot; bars &lt;b&gt;&amp;&lt;/b&gt;"' in html
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
+import subprocess
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -234,3 +236,51 @@ def test_every_plotly_control_changes_its_figure(watch, path):
 
 def test_the_book_has_plotly_controls_to_move(watch):
     assert len(_controls(watch, "book/02_shape_arithmetic.html")) >= 1
+
+
+def test_no_broken_links(site):
+    """LinkChecker crawls every built page; outside links are checked by form only (no network here)."""
+    checker = Path(sys.executable).with_name("linkchecker")
+    done = subprocess.run([str(checker), "--no-status", "--no-warnings", str(site / "index.html")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "0 errors found" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_pages_stay_light_and_share_one_plotly(site):
+    pages = sorted(site.rglob("*.html"))
+    heavy = {p.name: p.stat().st_size for p in pages if p.stat().st_size > 2_000_000}
+    assert not heavy, f"pages over 2 MB: {heavy}"
+    for page in pages:
+        text = page.read_text(errors="replace")
+        # plotly.js is a cached static file: a page that inlines it would carry its 4 MB licence header.
+        assert "plotly.js v" not in text, f"{page.name} inlines plotly.js"
+        if "plotly-graph-div" in text:
+            assert text.count("vendor/plotly.min.js") == 1, f"{page.name} must load plotly.min.js exactly once"
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", _pages())
+def test_no_serious_accessibility_violations(watch, path):
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (make book does)")
+    watch.open(path)
+    watch.page.add_script_tag(path=str(AXE))
+    violations = watch.page.evaluate("""async () => (await axe.run()).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | ')}`)""")
+    assert not violations, f"{path}:\n" + "\n".join(violations)
+
+
+@pytest.mark.parametrize("path", [p for p in _pages() if p.startswith("book/")])
+def test_every_figure_has_a_title_and_a_text_alternative(watch, path):
+    watch.open(path)
+    watch.page.wait_for_function(f"() => ({_UNDRAWN_FIGURES})().length === 0", timeout=20_000)
+    unnamed = watch.page.evaluate("""() => Array.from(document.querySelectorAll('.plotly-graph-div')).map((div, i) => {
+        const wrapper = div.closest('.lenet5-figure');
+        const alt = wrapper ? wrapper.getAttribute('aria-label') : '';
+        const title = div.layout && div.layout.title ? (div.layout.title.text || '') : '';
+        return alt.trim() && title.trim() ? null : `figure ${i}: alt ${JSON.stringify(alt)}, title ${JSON.stringify(title)}`;
+    }).filter(x => x !== null)""")
+    assert not unnamed, f"{path}:\n" + "\n".join(unnamed)
