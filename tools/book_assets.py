@@ -1,4 +1,4 @@
-"""Copy the JavaScript the book serves itself into ``book/_static/vendor/`` (git-ignored).
+"""Copy the JavaScript the book serves itself into ``_build/assets/vendor/`` (outside the sources).
 
 The built pages load plotly.js and MathJax from their own ``_static`` folder, never from a
 CDN: plotly.js comes from the installed ``plotly`` Python package (so it always matches the
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VENDOR = ROOT / "book" / "_static" / "vendor"
+VENDOR = ROOT / "_build" / "assets" / "vendor"
 
 # The parts of MathJax's es5 bundle the pages can ask for: the TeX+CHTML component the
 # page loads, its fonts, the TeX extensions it autoloads, and the accessibility, menu and
