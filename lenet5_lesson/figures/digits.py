@@ -108,6 +108,8 @@ def heatmap_panels(panels: Mapping[str, np.ndarray], title: str, alt: str, cols:
     gap = 0.02 if shared_range else 0.3 / cols
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=list(arrays), horizontal_spacing=gap,
                         vertical_spacing=0.12 / rows)
+    # Titles of narrow panels would run into each other at plotly's default size.
+    fig.update_annotations(font_size=max(10, min(14, 66 // cols)))
     low = min(float(v.min()) for v in arrays.values())
     high = max(float(v.max()) for v in arrays.values())
     for n, (name, values) in enumerate(arrays.items()):
