@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import io
 import json
 import os
 import sys
 import time
+import tokenize
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,15 +123,26 @@ def fingerprint(model_name: str, epochs: int, seed: int, train_size: int | None 
 
 
 def _code_only(path: Path) -> str:
-    """The module's syntax tree without docstrings, so that prose edits keep runs valid."""
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
+    """The module's source without docstrings, comments or blank lines, so that prose edits keep runs valid.
+
+    Text, not a dump of the syntax tree: the tree's fields change between Python versions
+    (a reader in Colab runs another one), and a shipped run must be found there too.
+    """
+    source = path.read_text(encoding="utf-8")
+    docstring_lines = set()
+    for node in ast.walk(ast.parse(source)):
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
                 and isinstance(getattr(body[0], "value", None), ast.Constant) \
                 and isinstance(body[0].value.value, str):
-            node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree)
+            docstring_lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+    lines = source.splitlines()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            row, column = token.start
+            lines[row - 1] = lines[row - 1][:column]
+    return "\n".join(line.rstrip() for number, line in enumerate(lines, start=1)
+                     if number not in docstring_lines and line.strip())
 
 
 def train(model_name: str = "faithful", epochs: int = 20, seed: int = 0,

@@ -5,13 +5,36 @@ import sys
 import numpy as np
 import pytest
 
-from lenet5_lesson.training import RECIPES, Recipe, train
+from lenet5_lesson.training import RECIPES, Recipe, _code_only, train
 
 
 def test_recipe_schedule():
     recipe = Recipe(batch_size=8, schedule=((2, 0.1), (3, 0.01)))
     assert [recipe.learning_rate(e) for e in range(7)] == [0.1, 0.1, 0.01, 0.01, 0.01, 0.01, 0.01]
     assert set(RECIPES) == {"faithful", "modern", "seed"}
+
+
+_MODULE = '''"""A module."""
+
+import math  # for pi
+
+
+def area(r):
+    """Area of a circle."""
+    return math.pi * r * r
+'''
+
+
+def test_code_fingerprint_ignores_prose_but_not_code(tmp_path):
+    path = tmp_path / "module.py"
+    path.write_text(_MODULE)
+    code = _code_only(path)
+    # Plain source text, so that a Python version with other syntax-tree fields finds the same runs.
+    assert code == "import math\ndef area(r):\n    return math.pi * r * r"
+    path.write_text(_MODULE.replace("Area of a circle.", "The area of a disc.").replace("# for pi", "# pi"))
+    assert _code_only(path) == code
+    path.write_text(_MODULE.replace("r * r", "r ** 2"))
+    assert _code_only(path) != code
 
 
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
