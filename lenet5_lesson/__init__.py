@@ -11,6 +11,12 @@ import os as _os
 # TensorFlow's start-up chatter would otherwise land in every chapter's first output.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+try:
+    import tensorflow as _tensorflow  # noqa: F401 - Keras runs on it; say so before Keras fails obscurely
+except ImportError as _err:
+    raise ImportError("lenet5_lesson needs TensorFlow, which is not installed: "
+                      "pip install \"lenet5_lesson[cpu]\" (or tensorflow), then restart the kernel") from _err
+
 from . import paper  # noqa: E402
 from .data import MnistDataError, load_mnist, normalize_rows, preprocess  # noqa: E402
 from .display import glue, use_book_renderer  # noqa: E402
