@@ -1,13 +1,22 @@
-"""Shared fixtures: the real MNIST files (from LENET5_MNIST_DIR) and Keras quietened."""
+"""Shared fixtures: the real MNIST files (from LENET5_MNIST_DIR), Keras quietened, and the built
+book served from 127.0.0.1 to Debian's Chromium (driven by playwright) with outside requests blocked."""
 
+import functools
 import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +33,93 @@ def mnist(mnist_dir):
     from lenet5_lesson import load_mnist
 
     return load_mnist(mnist_dir)
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"{SITE} holds no built book: run `make book` first")
+    return SITE
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """Opens a page with outside requests blocked and records everything that went wrong."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.base = base
+        self.origin = urlsplit(base).netloc
+        self.problems: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.page.route("**/*", self._route)
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._response)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda err: self.problems.append(f"uncaught exception: {err}"))
+
+    def _local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("data", "blob", "about") or parts.netloc == self.origin
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if self._local(url):
+            route.continue_()
+        else:
+            self.problems.append(f"outside request blocked: {url}")
+            route.abort()
+
+    def _failed(self, request) -> None:
+        if self._local(request.url):
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            source = message.location.get("url") if message.location else ""
+            self.problems.append(f"console error: {message.text}" + (f" ({source})" if source else ""))
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.base}/{path}", wait_until="networkidle")
+        # A long page can still be parsing when the network has gone quiet.
+        self.page.wait_for_function("document.readyState === 'complete'")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watch(browser, server):
+    opened = PageWatch(browser, server)
+    yield opened
+    opened.close()

@@ -2,8 +2,9 @@
 
 The built pages load plotly.js and MathJax from their own ``_static`` folder, never from a
 CDN: plotly.js comes from the installed ``plotly`` Python package (so it always matches the
-version that wrote the figures), MathJax 3 from ``node_modules`` (``npm ci`` installs the
-version pinned in ``package-lock.json``). Run before ``jupyter-book build``::
+version that wrote the figures), MathJax 3 and require.js from ``node_modules`` (``npm ci``
+installs the versions pinned in ``package-lock.json``), and thebe, which the "Live code" button
+loads, from its pinned npm tarball (see ``thebe_package``). Run before ``jupyter-book build``::
 
     python tools/book_assets.py
 """
@@ -11,8 +12,12 @@ version pinned in ``package-lock.json``). Run before ``jupyter-book build``::
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import shutil
+import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +27,17 @@ VENDOR = ROOT / "_build" / "assets" / "vendor"
 # page loads, its fonts, the TeX extensions it autoloads, and the accessibility, menu and
 # speech modules the MathJax context menu loads on demand.
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "a11y", "ui", "sre")
+
+# thebe's webpack bundle is self-contained, but npm cannot install the package here: its
+# dependencies name @jupyterlab versions the registry does not hold. The tarball alone is fetched
+# with `npm pack` and checked against the registry's integrity hash.
+THEBE_VERSION = "0.9.3"
+THEBE_INTEGRITY = "sha512-Rb/7kVhtlffXra3kIe7OuIGE7awsm2/fGWxw21DiNfnWLnUQiDl9AWqYdshPwZPG/5DzLpsJRPix2xtCPtJmQQ=="
+# thebe fetches require.js (for widgets) from this CDN address, written into its bundle; the
+# copy asks the page instead, whose inline thebe settings name the book's own require.js
+# (tools/offline_pages.py).
+THEBE_REQUIREJS_CDN = '"https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js"'
+THEBE_REQUIREJS_LOCAL = "window.THEBE_REQUIREJS_URL"
 
 
 def plotly_js() -> Path:
@@ -42,6 +58,43 @@ def mathjax_dir(root: Path = ROOT) -> Path:
     return path
 
 
+def thebe_package(root: Path = ROOT) -> Path:
+    """The pinned thebe tarball, fetched once into ``node_modules/.packed`` and checked.
+
+    Raises
+    ------
+    ValueError
+        If the tarball's SHA-512 differs from ``THEBE_INTEGRITY``.
+    """
+    folder = root / "node_modules" / ".packed"
+    tarball = folder / f"thebe-{THEBE_VERSION}.tgz"
+    if not tarball.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "pack", f"thebe@{THEBE_VERSION}", "--pack-destination", str(folder), "--silent"],
+                       check=True, cwd=root, stdout=subprocess.DEVNULL)
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    if digest != THEBE_INTEGRITY:
+        tarball.unlink()
+        raise ValueError(f"{tarball} does not match the pinned integrity of thebe {THEBE_VERSION}; run again")
+    return tarball
+
+
+def vendor_thebe(tarball: Path, target: Path) -> Path:
+    """Unpack thebe's scripts and stylesheet into ``target``, pointed at the book's require.js."""
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            name = Path(member.name)
+            if member.isfile() and name.parent == Path("package/lib") and name.suffix in (".js", ".css"):
+                (target / name.name).write_bytes(archive.extractfile(member).read())
+    bundle = target / "index.js"
+    text = bundle.read_text(encoding="utf-8")
+    if text.count(THEBE_REQUIREJS_CDN) != 1:
+        raise ValueError(f"{bundle} no longer names require.js as {THEBE_REQUIREJS_CDN}: update tools/book_assets.py")
+    bundle.write_text(text.replace(THEBE_REQUIREJS_CDN, THEBE_REQUIREJS_LOCAL), encoding="utf-8")
+    return target
+
+
 def _copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
@@ -51,13 +104,16 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def vendor(target: Path = VENDOR) -> list[Path]:
-    """Copy plotly.js and MathJax into ``target``; return the top-level paths written."""
+    """Copy plotly.js, MathJax, require.js and thebe into ``target``; return the top-level paths written."""
     written = [target / "plotly.min.js"]
     _copy(plotly_js(), written[0])
     source = mathjax_dir()
     for part in MATHJAX_PARTS:
         written.append(target / "mathjax" / part)
         _copy(source / part, written[-1])
+    written.append(target / "require.js")
+    _copy(ROOT / "node_modules" / "requirejs" / "require.js", written[-1])
+    written.append(vendor_thebe(thebe_package(), target / "thebe"))
     return written
 
 
@@ -67,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         written = vendor(args.target)
-    except FileNotFoundError as err:
+    except (FileNotFoundError, ValueError, subprocess.CalledProcessError) as err:
         print(f"book_assets: {err}", file=sys.stderr)
         return 1
     print(f"book_assets: {len(written)} paths copied into {args.target}")
