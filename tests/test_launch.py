@@ -1,0 +1,116 @@
+"""What a chapter page offers besides its text: Binder, Colab and live-code (Thebe) launch
+buttons that open this chapter from the repository named once in ``_config.yml``, the Colab
+install cell that names the same repository, and the chapter's notebook to download.
+
+The book has no network here: the launch addresses are checked by form, and the live-code
+button is pressed in Chromium to see that thebe comes from the book's own folder and asks
+mybinder.org (blocked here) for the configured repository and branch.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("colab_cell", ROOT / "tools" / "colab_cell.py")
+colab_cell = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(colab_cell)
+
+URL, BRANCH = colab_cell.repository()
+OWNER_REPO = urlsplit(URL).path.strip("/")
+CHAPTERS = [path.stem for path in colab_cell.chapters()]
+
+
+def _page(site: Path, name: str) -> str:
+    return (site / "book" / f"{name}.html").read_text(encoding="utf-8")
+
+
+def _hrefs(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+def test_the_book_has_chapters_and_a_github_repository():
+    assert len(CHAPTERS) >= 10
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", URL), URL
+    assert BRANCH
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_launch_buttons_open_this_chapter_from_the_configured_repository(site, name):
+    html = _page(site, name)
+    hrefs = _hrefs(html)
+    assert f"https://mybinder.org/v2/gh/{OWNER_REPO}/{BRANCH}?urlpath=lab/tree/book/{name}.ipynb" in hrefs
+    assert f"https://colab.research.google.com/github/{OWNER_REPO}/blob/{BRANCH}/book/{name}.ipynb" in hrefs
+    assert "btn-launch-thebe" in html, "no live-code (Thebe) button"
+    settings = re.search(r'<script type="text/x-thebe-config">(.*?)</script>', html, re.DOTALL).group(1)
+    assert f'repo: "{OWNER_REPO}"' in settings and f'ref: "{BRANCH}"' in settings
+    # The buttons open the committed notebook, so it must be where they point.
+    assert (ROOT / "book" / f"{name}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_download_button_offers_this_chapters_notebook(site, name):
+    links = [h for h in _hrefs(_page(site, name)) if h.endswith(f"_sources/book/{name}.ipynb")]
+    assert links, "no download link for the notebook"
+    downloaded = site / "book" / links[0]
+    assert downloaded.resolve().is_file(), f"{links[0]} is not in the built site"
+    offered = nbformat.read(downloaded, as_version=4)
+    nbformat.validate(offered)
+    committed = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
+    assert [c.source for c in offered.cells] == [c.source for c in committed.cells]
+    assert not any(c.get("outputs") for c in offered.cells), "the download must be the chapter without outputs"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_colab_install_cell_names_the_configured_repository(name):
+    cell = colab_cell.install_cell_of(nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4))
+    assert cell.source == colab_cell.install_cell(URL, BRANCH), "run `python tools/colab_cell.py`"
+    assert f"git+{URL}@{BRANCH}" in cell.source
+
+
+def test_install_cell_tool_rejects_a_chapter_without_one():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import lenet5_lesson")])
+    with pytest.raises(ValueError, match="remove-cell"):
+        colab_cell.install_cell_of(notebook)
+
+
+def test_live_code_button_loads_the_books_own_thebe(watch, site):
+    name = "04_c1"
+    watch.open(f"book/{name}.html")
+    code_cells = watch.page.locator("div.cell").count()
+    watch.page.locator(".dropdown-launch-buttons button").first.click()
+    watch.page.locator("button.btn-launch-thebe").click()
+    # Every code cell becomes an editor with run buttons once thebe has loaded.
+    watch.page.wait_for_function(f"() => document.querySelectorAll('.thebe-cell').length === {code_cells}",
+                                 timeout=30_000)
+    binder = f"https://mybinder.org/build/gh/{OWNER_REPO}/{BRANCH}"
+    watch.page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/vendor/thebe/'))")
+    requirejs = watch.page.evaluate("window.THEBE_REQUIREJS_URL")
+    assert urlsplit(requirejs).netloc == watch.origin
+    assert watch.page.evaluate("async url => (await fetch(url)).ok", requirejs), requirejs
+    for _ in range(60):
+        if any(binder in problem for problem in watch.problems):
+            break
+        watch.page.wait_for_timeout(500)
+    assert any(binder in p for p in watch.problems), f"thebe never asked {binder} for a kernel"
+    others = [p for p in watch.problems if binder not in p]
+    assert not others, "\n".join(others)
+
+
+def test_thebe_copy_asks_the_page_for_require_js(site):
+    bundle = (site / "_static" / "vendor" / "thebe" / "index.js").read_text(encoding="utf-8")
+    assert "window.THEBE_REQUIREJS_URL" in bundle and "require.min.js" not in bundle
+    assert (site / "_static" / "vendor" / "require.js").is_file()
+
+
+def test_readme_installs_from_the_configured_repository():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"git\+(https://[^\s\"@]+)@([\w./-]+)", readme))
+    assert named == {(URL, BRANCH)}, f"README.md names {named}; _config.yml says {URL}@{BRANCH}"
