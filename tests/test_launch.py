@@ -4,13 +4,21 @@ install cell that names the same repository, and the chapter's notebook to downl
 
 The book has no network here: the launch addresses are checked by form, and the live-code
 button is pressed in Chromium to see that thebe comes from the book's own folder and asks
-mybinder.org (blocked here) for the configured repository and branch.
+mybinder.org (blocked here) for the configured repository and branch. A local Jupyter server
+then stands in for Binder, to run a chapter's cells in the page, live explorer included.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -114,3 +122,80 @@ def test_readme_installs_from_the_configured_repository():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     named = set(re.findall(r"git\+(https://[^\s\"@]+)@([\w./-]+)", readme))
     assert named == {(URL, BRANCH)}, f"README.md names {named}; _config.yml says {URL}@{BRANCH}"
+
+
+@pytest.fixture(scope="module")
+def jupyter_server(mnist_dir, tmp_path_factory):
+    """A Jupyter server on 127.0.0.1 that serves this checkout, as Binder would serve the repository."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = secrets.token_hex(16)
+    log = tmp_path_factory.mktemp("jupyter") / "server.log"
+    command = [str(Path(sys.executable).with_name("jupyter")), "server", "--no-browser", "--allow-root",
+               "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+               "--ServerApp.allow_origin=*", f"--ServerApp.root_dir={ROOT}"]
+    with open(log, "w") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "LENET5_MNIST_DIR": str(mnist_dir)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"the Jupyter server stopped:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"the Jupyter server did not answer:\n{log.read_text()[-3000:]}")
+        yield base, token
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# Points thebe at the local server instead of mybinder.org; everything else is the page as built.
+_USE_LOCAL_SERVER = """([base, token]) => {
+    const own = Object.getOwnPropertyDescriptor(window, 'thebelab');
+    Object.defineProperty(window, 'thebelab', {configurable: true, get: own.get, set(value) {
+        own.set(value);
+        const bootstrap = value.bootstrap;
+        value.bootstrap = (options = {}) => bootstrap({...options, useBinder: false, serverSettings: {
+            baseUrl: base, wsUrl: base.replace('http', 'ws'), token: token, appendToken: true}});
+    }});
+}"""
+
+
+def test_live_code_runs_the_chapter_and_its_explorer_in_the_page(watch, jupyter_server):
+    base, token = jupyter_server
+    watch.allowed.add(urlsplit(base).netloc)
+    watch.open("book/04_c1.html")
+    watch.page.evaluate(_USE_LOCAL_SERVER, [base, token])
+    watch.page.locator(".dropdown-launch-buttons button").first.click()
+    watch.page.locator("button.btn-launch-thebe").click()
+    watch.page.wait_for_function("() => /ready|idle/.test(document.querySelector('.thebe-launch-button').innerText)",
+                                 timeout=60_000)
+    cells = watch.page.locator("div.cell")
+    explorer = next(i for i in range(cells.count()) if "kernel_explorer(" in cells.nth(i).inner_text())
+    watch.page.locator(".thebe-cell").first.locator("button.thebe-runall-button").click()
+    # The live explorer draws in its own cell, and the cell after it keeps its own output.
+    slider = cells.nth(explorer).locator(".widget-slider")
+    try:
+        slider.wait_for(timeout=180_000)
+    finally:
+        watch.page.screenshot(path=str(ROOT / "_build" / "screenshots" / "live_code.png"), full_page=True)
+    assert cells.nth(explorer + 1).locator(".widget-slider").count() == 0
+    picture = cells.nth(explorer).locator(".widget-html").last
+    before = picture.inner_html()
+    slider.locator(".ui-slider-handle, .noUi-handle").first.focus()
+    watch.page.keyboard.press("ArrowRight")
+    watch.page.wait_for_function("([el, old]) => el.innerHTML !== old", arg=[picture.element_handle(), before],
+                                 timeout=20_000)
+    # Run all has finished when every cell of thebe's notebook has run and none is busy.
+    watch.page.wait_for_function("""() => thebe.notebook.cells.every(c => c.executionCount !== null && !c.isBusy)""",
+                                 timeout=180_000)
+    errors = watch.page.locator("div.cell .jp-RenderedText[data-mime-type*=error]").all_inner_texts()
+    assert not errors, "\n".join(errors)
+    assert not watch.problems, "\n".join(watch.problems)
