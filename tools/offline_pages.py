@@ -6,8 +6,8 @@
   rebuild can declare ``const THEBE_JS_URL`` twice on a page, a JavaScript error. Identical
   scripts are kept once.
 - sphinx-thebe writes a CDN address for thebe into that script. The page gets the book's own
-  thebe and require.js instead (copied by ``tools/book_assets.py``), addressed relative to the
-  page, and a thebe setting that keeps thebe from fetching MathJax 2 (the page has MathJax 3).
+  copy instead (``tools/book_assets.py``), addressed relative to the page; the rest of what
+  thebe needs at run time is set by ``tools/static/thebe_kernel.js``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ logger = logging.getLogger(__name__)
 
 _OUTSIDE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _THEBE_URL = re.compile(r'const THEBE_JS_URL = "[^"]*"')
-# thebe merges every such block on the page; an empty address means "no MathJax".
-_THEBE_SETTINGS = '<script type="text/x-thebe-config">{mathjaxUrl: ""}</script>'
 
 
 def _key(asset) -> tuple:
@@ -44,11 +42,8 @@ def _own_thebe(asset, pathto) -> _JavaScript:
     body = str(getattr(asset, "attributes", {}).get("body", ""))
     if asset.filename or not _THEBE_URL.search(body):
         return asset
-    # Resolved at run time: sphinx-thebe.js and thebe itself use these addresses from any page.
     thebe = pathto("_static/vendor/thebe/index.js", 1)
-    requirejs = pathto("_static/vendor/require.js", 1)
     body = _THEBE_URL.sub(f'const THEBE_JS_URL = new URL("{thebe}", document.baseURI).href', body)
-    body += f'; window.THEBE_REQUIREJS_URL = new URL("{requirejs}", document.baseURI).href'
     return _JavaScript(None, priority=asset.priority, **{**asset.attributes, "body": body})
 
 
@@ -56,8 +51,6 @@ def keep_pages_offline(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts, serve thebe locally, and warn about any script or stylesheet from another host."""
     if "script_files" in context:
         context["script_files"][:] = [_own_thebe(asset, context["pathto"]) for asset in context["script_files"]]
-    if "text/x-thebe-config" in context.get("body", "") and _THEBE_SETTINGS not in context["body"]:
-        context["body"] += _THEBE_SETTINGS
     for name in ("script_files", "css_files"):
         if name not in context:
             continue

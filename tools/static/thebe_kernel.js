@@ -2,8 +2,12 @@
 // for a kernel unless told otherwise and carried its own styles. thebe 0.9, the version npm
 // holds, asks for a kernel only when told to (without this, "Live code" connects to Binder but
 // can run nothing) and keeps its styles (the editors' heights, the widgets') in thebe.css.
+// Everything thebe loads comes from the book's _static folder, beside this file.
 (() => {
-  const stylesheet = new URL("vendor/thebe/thebe.css", document.currentScript.src).href;
+  const own = (path) => new URL(path, document.currentScript.src).href;
+  const stylesheet = own("vendor/thebe/thebe.css");
+  // The book's copy of thebe reads this instead of a CDN address (tools/book_assets.py).
+  window.THEBE_REQUIREJS_URL = own("vendor/require.js");
 
   // thebe 0.9 pairs the n-th code block with the n-th output block. A cell whose output the book
   // leaves out (tag remove-output, the live explorers) gets an empty one; otherwise every later
@@ -33,7 +37,8 @@
       const bootstrap = value.bootstrap;
       value.bootstrap = (options = {}) => {
         giveEveryCellAnOutput();
-        return bootstrap({ requestKernel: true, ...options });
+        // No MathJax 2 from a CDN: the page's MathJax 3 typesets the prose, and no output is TeX.
+        return bootstrap({ requestKernel: true, mathjaxUrl: "", ...options });
       };
     },
   });
