@@ -1,15 +1,12 @@
 """tools/book_assets.py: thebe is unpacked from its checked tarball and pointed at the book's require.js."""
 
-import importlib.util
 import io
 import tarfile
 
 import pytest
-from conftest import ROOT
+from conftest import tool
 
-_spec = importlib.util.spec_from_file_location("book_assets", ROOT / "tools" / "book_assets.py")
-book_assets = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(book_assets)
+book_assets = tool("book_assets")
 
 
 def _tarball(path, files: dict[str, str]):

@@ -10,7 +10,6 @@ then stands in for Binder, to run a chapter's cells in the page, live explorer i
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import secrets
@@ -24,11 +23,9 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, tool
 
-_spec = importlib.util.spec_from_file_location("colab_cell", ROOT / "tools" / "colab_cell.py")
-colab_cell = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(colab_cell)
+colab_cell = tool("colab_cell")
 
 URL, BRANCH = colab_cell.repository()
 OWNER_REPO = urlsplit(URL).path.strip("/")

@@ -3,9 +3,9 @@
 Binder installs the package from ``requirements.txt`` and Colab from git in each chapter's
 install cell; both open a chapter's notebook with no MNIST folder, so MNIST comes through
 Keras' downloader and the trained weights from the installed package. Here the package is
-built as a wheel from a clean clone and installed into a fresh virtual environment, which sees
-the project's other packages but not its source; a chapter's notebook is copied alone into an
-empty folder and run with ``LENET5_MNIST_DIR`` unset. Keras' downloader, which would fetch
+installed with the Colab cell's own requirement, pointed at this repository, into a fresh
+virtual environment that sees the project's other packages but not its source; a chapter's
+notebook is copied alone into an empty folder and run with ``LENET5_MNIST_DIR`` unset. Keras' downloader, which would fetch
 ``mnist.npz`` from the internet, is replaced by one that writes it from the original files and
 records what it was asked for.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, tool
+
+colab_cell = tool("colab_cell")
 
 # Writes mnist.npz as Keras' downloader would, from the original files, and logs the request.
 _DOWNLOADER = '''
@@ -66,32 +69,33 @@ nbformat.write(notebook, sys.argv[1])
 '''
 
 
+def _colab_requirement(url: str) -> str:
+    """The requirement that a chapter's Colab cell installs, with the repository at ``url``."""
+    cell = colab_cell.install_cell(url, colab_cell.repository()[1])
+    return re.search(r'%pip install --quiet "([^"]+)"', cell).group(1)
+
+
 @pytest.fixture(scope="module")
 def reader_python(tmp_path_factory) -> Path:
-    """A fresh virtual environment with the package installed from a wheel of a clean clone."""
+    """A fresh virtual environment with the package installed as the Colab cell installs it."""
     if not (ROOT / ".git").exists():
-        pytest.fail("this test builds from a clean clone: run it from a git checkout")
+        pytest.fail("this test installs from the git repository: run it from a git checkout")
     work = tmp_path_factory.mktemp("reader")
-    clone = work / "clone"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=120)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--wheel-dir", str(work / "dist"), str(clone)], check=True, timeout=300)
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
     purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                   capture_output=True, text=True, check=True).stdout.strip())
-    # A plain path line: the project's packages become importable, but not the .pth files among
-    # them, so the editable install of this checkout stays out of sight.
+    # A plain path line: the project's other packages become importable (Colab has its own), but
+    # not the .pth files among them, so the editable install of this checkout stays out of sight.
     (purelib / "project_packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    wheel = next((work / "dist").glob("lenet5_lesson-*.whl"))
+    # pip clones the committed branch and builds a wheel of it, as in Colab, from this repository.
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-                    "--no-index", str(wheel)], check=True, timeout=300)
+                    _colab_requirement(ROOT.as_uri())], check=True, timeout=600)
     downloader = work / "downloader"
     downloader.mkdir()
     (downloader / "sitecustomize.py").write_text(_DOWNLOADER)
     (work / "runner.py").write_text(_RUNNER)
-    shutil.rmtree(clone)
     return python
 
 
