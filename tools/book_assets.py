@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -33,11 +34,10 @@ MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/wof
 # with `npm pack` and checked against the registry's integrity hash.
 THEBE_VERSION = "0.9.3"
 THEBE_INTEGRITY = "sha512-Rb/7kVhtlffXra3kIe7OuIGE7awsm2/fGWxw21DiNfnWLnUQiDl9AWqYdshPwZPG/5DzLpsJRPix2xtCPtJmQQ=="
-# thebe fetches require.js (for widgets) from this CDN address, written into its bundle; the
-# copy asks the page instead, whose inline thebe settings name the book's own require.js
-# (tools/offline_pages.py).
-THEBE_REQUIREJS_CDN = '"https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js"'
-THEBE_REQUIREJS_LOCAL = "window.THEBE_REQUIREJS_URL"
+# thebe fetches require.js (for widgets) from an outside address written into its bundle; the
+# copy asks the page instead, where tools/static/thebe_kernel.js names the book's own require.js.
+THEBE_REQUIREJS_FETCH = re.compile(r'fetch\("https://[^"]+/require(?:\.min)?\.js"\)')
+THEBE_REQUIREJS_LOCAL = "fetch(window.THEBE_REQUIREJS_URL)"
 
 
 def plotly_js() -> Path:
@@ -88,10 +88,10 @@ def vendor_thebe(tarball: Path, target: Path) -> Path:
             if member.isfile() and name.parent == Path("package/lib") and name.suffix in (".js", ".css"):
                 (target / name.name).write_bytes(archive.extractfile(member).read())
     bundle = target / "index.js"
-    text = bundle.read_text(encoding="utf-8")
-    if text.count(THEBE_REQUIREJS_CDN) != 1:
-        raise ValueError(f"{bundle} no longer names require.js as {THEBE_REQUIREJS_CDN}: update tools/book_assets.py")
-    bundle.write_text(text.replace(THEBE_REQUIREJS_CDN, THEBE_REQUIREJS_LOCAL), encoding="utf-8")
+    text, found = THEBE_REQUIREJS_FETCH.subn(THEBE_REQUIREJS_LOCAL, bundle.read_text(encoding="utf-8"))
+    if found != 1:
+        raise ValueError(f"{bundle} fetches require.js {found} times, not once as expected: update tools/book_assets.py")
+    bundle.write_text(text, encoding="utf-8")
     return target
 
 
