@@ -1,6 +1,6 @@
 # Two commands for a newcomer: `make book` builds the HTML book, `make test` runs every test.
 # Each sets up what it needs first: a virtual environment in .venv with requirements.txt,
-# and the book's JavaScript (MathJax) from npm.
+# and the book's JavaScript (MathJax, require.js, thebe) from npm.
 
 PYTHON ?= python3
 VENV := .venv
