@@ -83,3 +83,18 @@ def test_command_line_writes_weights_and_history(tmp_path, mnist_dir):
     bad = subprocess.run([sys.executable, "-m", "lenet5_lesson.train", "--epochs", "0"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "epochs=0 must be between 1 and 100" in bad.stderr
+
+
+def test_the_shipped_run_comes_before_an_equal_run_in_the_cache(tmp_path, monkeypatch, mnist_dir):
+    from lenet5_lesson.training import SHIPPED_RUNS, fingerprint
+
+    monkeypatch.setenv("LENET5_CACHE", str(tmp_path))
+    shipped = json.loads((SHIPPED_RUNS / "seed" / "history.json").read_text())
+    key = fingerprint("seed", shipped["epochs"], 0)
+    cached = tmp_path / f"seed-{key[:16]}"
+    cached.mkdir()
+    (cached / "history.json").write_text(json.dumps({**shipped, "seconds": [99.0] * shipped["epochs"]}))
+    (cached / "model.weights.h5").write_bytes((SHIPPED_RUNS / "seed" / "model.weights.h5").read_bytes())
+    assert train("seed", shipped["epochs"], 0, verbose=0).folder == SHIPPED_RUNS / "seed"
+    # A folder the caller names is still looked at first.
+    assert train("seed", shipped["epochs"], 0, out=cached, verbose=0).folder == cached
