@@ -23,8 +23,9 @@ from .display import glue, use_book_renderer  # noqa: E402
 from .models import build_lenet5, build_model, build_modern, build_seed, predict_digits  # noqa: E402
 from .pretrained import pretrained, provenance, shipped_run  # noqa: E402
 from .shapes import conv_output_size, keras_output_size, layer_table  # noqa: E402
-from .training import train  # noqa: E402
+from .training import train, use_training_threads  # noqa: E402
 
+use_training_threads()
 use_book_renderer()
 
 __all__ = [
