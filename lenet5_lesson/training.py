@@ -93,6 +93,24 @@ class Run:
         """Test error (fraction) after the last epoch."""
         return self.history["test_error"][-1]
 
+    def seconds_until(self, test_error: float) -> tuple[int, float] | None:
+        """The first epoch (1-based) after which the test error was at most ``test_error``, and the
+        seconds of training up to the end of it; None if the run never got there.
+
+        Parameters
+        ----------
+        test_error : float
+            A fraction: 0.01 asks when the run first classified 99 % of the test digits correctly.
+        """
+        if isinstance(test_error, bool) or not isinstance(test_error, (int, float)):
+            raise TypeError(f"test_error must be a number, got {type(test_error).__name__}")
+        if not 0 <= test_error <= 1:
+            raise ValueError(f"test_error={test_error} must be a fraction between 0 and 1")
+        for epoch, error in enumerate(self.history["test_error"], start=1):
+            if error <= test_error:
+                return epoch, float(sum(self.history["seconds"][:epoch]))
+        return None
+
     def model(self):
         """The trained Keras model (built and loaded once, then kept)."""
         if self._model is None:

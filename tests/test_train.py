@@ -1,11 +1,13 @@
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lenet5_lesson.training import RECIPES, Recipe, _code_only, train
+from lenet5_lesson.training import RECIPES, Recipe, _code_only, model_inputs, train
 
 
 def test_recipe_schedule():
@@ -98,3 +100,45 @@ def test_the_shipped_run_comes_before_an_equal_run_in_the_cache(tmp_path, monkey
     assert train("seed", shipped["epochs"], 0, verbose=0).folder == SHIPPED_RUNS / "seed"
     # A folder the caller names is still looked at first.
     assert train("seed", shipped["epochs"], 0, out=cached, verbose=0).folder == cached
+
+
+def test_seconds_until_finds_the_first_epoch_at_or_below_the_error():
+    from lenet5_lesson.training import Run
+
+    run = Run("faithful", Path("."), {"test_error": [0.05, 0.01, 0.02, 0.008], "seconds": [4.0, 3.0, 3.5, 3.0]})
+    assert run.seconds_until(0.01) == (2, 7.0)
+    assert run.seconds_until(0.009) == (4, 13.5)
+    assert run.seconds_until(0.001) is None
+    with pytest.raises(ValueError, match="test_error=1.5 must be a fraction between 0 and 1"):
+        run.seconds_until(1.5)
+    with pytest.raises(TypeError, match="test_error must be a number"):
+        run.seconds_until("1 %")
+
+
+def test_the_package_sets_training_threads_once_and_leaves_them_alone_after():
+    import tensorflow as tf
+
+    from lenet5_lesson.training import use_training_threads
+
+    cores = os.cpu_count() or 1
+    assert tf.config.threading.get_intra_op_parallelism_threads() == max(1, cores // 2)
+    assert tf.config.threading.get_inter_op_parallelism_threads() == cores
+    assert use_training_threads() is False
+
+
+def test_fit_epochs_records_every_epoch_with_the_recipes_rates(mnist_dir):
+    import keras
+
+    from lenet5_lesson import build_model, load_mnist
+    from lenet5_lesson.fitting import fit_epochs
+
+    keras.utils.set_random_seed(0)
+    (x, y), _ = load_mnist()
+    inputs = model_inputs("seed", x[:300])
+    recipe = Recipe(batch_size=50, schedule=((1, 1e-3), (1, 1e-4)))
+    history = fit_epochs(build_model("seed"), recipe, 3, 0, (inputs, y[:300]),
+                         {"train_error": (inputs, y[:300])}, verbose=0)
+    assert set(history) == {"learning_rate", "loss", "train_error", "seconds"}
+    assert history["learning_rate"] == [1e-3, 1e-4, 1e-4]
+    assert all(len(values) == 3 for values in history.values())
+    assert history["train_error"][-1] < 0.9 and all(s > 0 for s in history["seconds"])
