@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import plotly.graph_objects as go
 
-from .. import paper
+from .. import checks, paper
 from ..layers import squash
 
 
@@ -46,8 +46,7 @@ def squash_figure(limit: float = 4.0) -> go.Figure:
     limit : float
         Half-width of the plotted range, greater than 1 so that a = +-1 is visible.
     """
-    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 1:
-        raise ValueError(f"limit={limit!r} must be a number greater than 1")
+    limit = checks.number("limit", limit, above=1)
     profile = squash_profile(np.linspace(-limit, limit, 801))
     a = profile["a"]
     fig = go.Figure()
@@ -61,10 +60,10 @@ def squash_figure(limit: float = 4.0) -> go.Figure:
     for x in (-1, 1):
         fig.add_vline(x=x, line={"color": "black", "width": 1, "dash": "dash"})
     fig.update_layout(
-        title={"text": "The squashing function: f(+-1) = +-1, where f'' is largest in size"},
+        title={"text": "The squashing function: f(+-1) = +-1, close to where f'' is largest in size"},
         xaxis_title="weighted sum a", yaxis_title="value", height=440,
         legend={"orientation": "h", "y": -0.2}, margin={"t": 70},
         meta={"alt": "Curves of the squashing function, its slope and its curvature from a = -4 to 4; "
-                     "the function passes through (-1, -1) and (1, 1), where its curvature peaks."},
+                     "the function passes through (-1, -1) and (1, 1), near where its curvature peaks."},
     )
     return fig
