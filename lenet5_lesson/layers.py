@@ -13,7 +13,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from . import paper
+from . import checks, paper
 from .bitmaps import rbf_centres
 
 _PACKAGE = "lenet5_lesson"
@@ -38,11 +38,7 @@ class FanInUniform(keras.initializers.Initializer):
     """
 
     def __init__(self, fan_in: int, seed: int | None = None):
-        if isinstance(fan_in, bool) or not isinstance(fan_in, (int, np.integer)):
-            raise TypeError(f"fan_in must be an integer, got {type(fan_in).__name__}")
-        if fan_in < 1:
-            raise ValueError(f"fan_in={fan_in} must be at least 1")
-        self.fan_in = int(fan_in)
+        self.fan_in = checks.integer("fan_in", fan_in, low=1)
         self.seed = seed
 
     def __call__(self, shape, dtype=None):
@@ -71,13 +67,8 @@ class Subsampling(keras.layers.Layer):
 
     def __init__(self, pool_size: int = 2, activation="squash", seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(pool_size, bool) or not isinstance(pool_size, (int, np.integer)):
-            raise TypeError(f"pool_size must be an integer, got {type(pool_size).__name__}")
-        if pool_size < 1:
-            raise ValueError(f"pool_size={pool_size} must be at least 1")
-        self.pool_size = int(pool_size)
+        self.pool_size = checks.integer("pool_size", pool_size, low=1)
         self.activation = _activation(activation)
-        self._activation_name = activation if isinstance(activation, str) or activation is None else None
         self.seed = seed
 
     def build(self, input_shape):
@@ -97,7 +88,7 @@ class Subsampling(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(pool_size=self.pool_size, activation=self._activation_name, seed=self.seed)
+        config.update(pool_size=self.pool_size, activation=keras.activations.serialize(self.activation), seed=self.seed)
         return config
 
 
@@ -126,13 +117,8 @@ class SparseConv2D(keras.layers.Layer):
                  activation="squash", seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.table = _check_table(table)
-        if isinstance(kernel_size, bool) or not isinstance(kernel_size, (int, np.integer)):
-            raise TypeError(f"kernel_size must be an integer, got {type(kernel_size).__name__}")
-        if kernel_size < 1:
-            raise ValueError(f"kernel_size={kernel_size} must be at least 1")
-        self.kernel_size = int(kernel_size)
+        self.kernel_size = checks.integer("kernel_size", kernel_size, low=1)
         self.activation = _activation(activation)
-        self._activation_name = activation if isinstance(activation, str) or activation is None else None
         self.seed = seed
         self.filters = len(self.table)
         self.pairs = [(i, j) for j, inputs in enumerate(self.table) for i in inputs]
@@ -175,7 +161,7 @@ class SparseConv2D(keras.layers.Layer):
     def get_config(self):
         config = super().get_config()
         config.update(table=[list(t) for t in self.table], kernel_size=self.kernel_size,
-                      activation=self._activation_name, seed=self.seed)
+                      activation=keras.activations.serialize(self.activation), seed=self.seed)
         return config
 
 
@@ -206,6 +192,8 @@ class EuclideanRBF(keras.layers.Layer):
 
 
 def _activation(activation):
+    # "squash" is the book's short name; anything else (a Keras name, a callable, or the
+    # dictionary get_config writes for one) is Keras' to resolve.
     if activation == "squash":
         return squash
     return keras.activations.get(activation)
@@ -220,12 +208,10 @@ def _check_table(table) -> tuple[tuple[int, ...], ...]:
             raise TypeError(f"table[{j}] must be a sequence of map indices")
         if len(inputs) == 0:
             raise ValueError(f"table[{j}] is empty: every output map needs at least one input map")
-        for i in inputs:
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0:
-                raise ValueError(f"table[{j}] holds {i!r}; map indices are integers >= 0")
-        if len(set(inputs)) != len(inputs):
+        maps = tuple(checks.integer(f"table[{j}][{n}]", i, low=0) for n, i in enumerate(inputs))
+        if len(set(maps)) != len(maps):
             raise ValueError(f"table[{j}] lists an input map twice")
-        checked.append(tuple(int(i) for i in inputs))
+        checked.append(maps)
     if not checked:
         raise ValueError("table must have at least one output map")
     return tuple(checked)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from . import checks
+
 _PACKAGE = "lenet5_lesson"
 
 
@@ -25,11 +27,7 @@ class MAPLoss(keras.losses.Loss):
 
     def __init__(self, j: float = 1.0, name: str = "map_loss", **kwargs):
         super().__init__(name=name, **kwargs)
-        if isinstance(j, bool) or not isinstance(j, (int, float)):
-            raise TypeError(f"j must be a number, got {type(j).__name__}")
-        if not j > 0:
-            raise ValueError(f"j={j} must be positive")
-        self.j = float(j)
+        self.j = checks.number("j", j, above=0)
 
     def call(self, y_true, y_pred):
         labels = ops.cast(ops.reshape(y_true, (-1,)), "int32")

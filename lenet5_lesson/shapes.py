@@ -7,19 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-def _check_int(name: str, value, minimum: int, rule: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}={value} {rule}")
-    return int(value)
+from . import checks
 
 
 def effective_kernel(k: int, d: int = 1) -> int:
     """Span of a kernel of size ``k`` with dilation ``d``: d(k - 1) + 1 pixels."""
-    k = _check_int("kernel k", k, 1, "must be at least 1")
-    d = _check_int("dilation d", d, 1, "must be at least 1")
+    k = checks.integer("kernel k", k, low=1)
+    d = checks.integer("dilation d", d, low=1)
     return d * (k - 1) + 1
 
 
@@ -53,10 +47,10 @@ def conv_output_size(n: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
     ValueError
         If a size is out of range or the kernel does not fit in the padded input.
     """
-    n = _check_int("input size n", n, 1, "must be at least 1")
-    k = _check_int("kernel k", k, 1, "must be at least 1")
-    s = _check_int("stride s", s, 1, "must be at least 1")
-    p = _check_int("padding p", p, 0, "must not be negative")
+    n = checks.integer("input size n", n, low=1)
+    k = checks.integer("kernel k", k, low=1)
+    s = checks.integer("stride s", s, low=1)
+    p = checks.integer("padding p", p, low=0)
     span = effective_kernel(k, d)
     if span > n + 2 * p:
         what = f"kernel k={k}" if span == k else f"dilated kernel d(k-1)+1={span}"
@@ -78,8 +72,8 @@ def leftover(n: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
 
 def same_padding(n: int, k: int, s: int = 1, d: int = 1) -> tuple[int, int]:
     """Zero pixels Keras adds (before, after) for ``padding="same"``; after gets the odd one."""
-    n = _check_int("input size n", n, 1, "must be at least 1")
-    s = _check_int("stride s", s, 1, "must be at least 1")
+    n = checks.integer("input size n", n, low=1)
+    s = checks.integer("stride s", s, low=1)
     span = effective_kernel(k, d)
     total = max((math.ceil(n / s) - 1) * s + span - n, 0)
     return total // 2, total - total // 2

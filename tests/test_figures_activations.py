@@ -30,7 +30,10 @@ def test_figure_traces_and_markers():
     assert fig.layout.title.text and fig.layout.meta["alt"]
 
 
-@pytest.mark.parametrize("bad", [1, 0.5, "4", True])
-def test_figure_bad_limit(bad):
-    with pytest.raises(ValueError, match="limit"):
+@pytest.mark.parametrize(("bad", "error", "message"), [
+    (1, ValueError, "limit=1 must be greater than 1"), (0.5, ValueError, "limit=0.5 must be greater than 1"),
+    ("4", TypeError, "limit must be a number, got str"), (True, TypeError, "limit must be a number, got bool"),
+    (float("nan"), ValueError, "limit must be a number, got NaN")])
+def test_figure_bad_limit(bad, error, message):
+    with pytest.raises(error, match=message):
         squash_figure(bad)

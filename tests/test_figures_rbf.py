@@ -26,7 +26,7 @@ def test_penalties_figure():
         penalties_figure(f6[:80], PENALTIES, 0)
     with pytest.raises(ValueError, match="penalties must hold 10"):
         penalties_figure(f6, PENALTIES[:9], 0)
-    with pytest.raises(ValueError, match="label=10 must be a digit"):
+    with pytest.raises(ValueError, match="label=10 must be between 0 and 9"):
         penalties_figure(f6, PENALTIES, 10)
 
 

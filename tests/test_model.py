@@ -110,7 +110,8 @@ def test_sparse_conv_matches_per_map_convolutions():
 @pytest.mark.parametrize(("table", "error", "message"), [
     (((0,), ()), ValueError, r"table\[1\] is empty"),
     (((0, 0),), ValueError, r"table\[0\] lists an input map twice"),
-    (((0, -1),), ValueError, r"table\[0\] holds -1"),
+    (((0, -1),), ValueError, r"table\[0\]\[1\]=-1 must be at least 0"),
+    (((0, 1.0),), TypeError, r"table\[0\]\[1\] must be an integer, got float"),
     ("012", TypeError, "table must be a sequence"),
 ])
 def test_sparse_conv_refuses_bad_tables(table, error, message):
@@ -165,5 +166,42 @@ def test_save_and_load_give_the_same_outputs(lenet, tmp_path):
     np.testing.assert_allclose(loaded.predict(x, verbose=0), lenet.predict(x, verbose=0), rtol=1e-6)
     assert isinstance(loaded.get_layer("C3"), SparseConv2D)
     assert loaded.get_layer("C3").table == paper.C3_TABLE
-    assert loaded.get_layer("S2").get_config()["activation"] == "squash"
+    assert loaded.get_layer("S2").activation is squash
     assert isinstance(loaded.loss, MAPLoss)
+
+
+@pytest.mark.parametrize("activation", [keras.activations.tanh, squash, "relu", None])
+def test_layers_keep_a_callable_activation_through_save_and_load(activation, tmp_path):
+    x = inputs = keras.Input((12, 12, 6))
+    x = SparseConv2D(((0, 1), (2, 3, 4)), 3, activation=activation, name="sparse")(x)
+    x = Subsampling(2, activation=activation, name="sub")(x)
+    model = keras.Model(inputs, x)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    batch = np.random.default_rng(0).normal(size=(2, 12, 12, 6)).astype("float32")
+    np.testing.assert_allclose(loaded.predict(batch, verbose=0), model.predict(batch, verbose=0), rtol=1e-6)
+    expected = keras.activations.linear if activation is None else keras.activations.get(activation)
+    for name in ("sparse", "sub"):
+        assert loaded.get_layer(name).activation is expected
+
+
+@pytest.mark.parametrize(("name", "params"), [("softmax-output", 60_850), ("average-pooling", 59_956),
+                                               ("dense-c3", 60_900), ("relu", 60_000)])
+def test_each_ablation_replaces_one_element_of_lenet5(name, params):
+    from lenet5_lesson.models import ABLATIONS
+
+    faithful, model = build_lenet5(compile=False), build_model(name)
+    assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == params
+    changed = {layer.name for layer in model.layers
+               if type(layer) is not type(faithful.get_layer(layer.name))
+               or getattr(layer, "activation", None) is not getattr(faithful.get_layer(layer.name), "activation", None)}
+    expected = {"softmax-output": {"output"}, "average-pooling": {"S2", "S4"}, "dense-c3": {"C3"},
+                "relu": {"C1", "S2", "C3", "S4", "C5", "F6"}}[name]
+    assert changed == expected and name in ABLATIONS
+    scores = model.predict(np.zeros((2, 32, 32, 1), "float32"), verbose=0)
+    assert scores.shape == (2, 10)
+
+
+def test_an_unknown_ablation_names_the_choices():
+    with pytest.raises(ValueError, match="ablation='maxpool' must be None or one of softmax-output, average-pooling"):
+        build_lenet5(ablation="maxpool")

@@ -1,5 +1,7 @@
 """The shipped runs: provenance, reuse by the book, and the test error measured on the real test set."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -24,7 +26,9 @@ def test_shipped_faithful_weights_reach_the_recorded_test_error(mnist):
 
 def test_provenance_records_how_the_weights_were_made():
     record = provenance()
-    assert record["command"].startswith("python -m lenet5_lesson.train --model faithful --epochs 20")
+    command = record["command"].split()
+    assert command[:3] == ["python", "-m", "lenet5_lesson"]
+    assert command[command.index("--model") + 1] == "faithful" and command[command.index("--epochs") + 1] == "20"
     assert record["epochs"] == 20 and record["seed"] == 0
     assert record["data_sha256"] == MNIST_FILES
 
@@ -40,3 +44,20 @@ def test_book_reuses_the_shipped_runs(name, epochs, mnist_dir):
 def test_paper_figures_are_consistent():
     assert sum(paper.PAPER_PARAMETERS.values()) == 60_000
     assert sum(len(t) for t in paper.C3_TABLE) == 60
+
+
+def test_every_shipped_record_is_current_and_only_the_books_weights_ship(mnist_dir):
+    from lenet5_lesson.training import SHIPPED_RUNS, SHIPPED_WEIGHTS, shipped_folder
+
+    folders = sorted(p for p in SHIPPED_RUNS.iterdir() if p.is_dir())
+    assert folders
+    for folder in folders:
+        history = json.loads((folder / "history.json").read_text())
+        name, seed = history["model"], history["seed"]
+        assert folder == shipped_folder(name, seed)
+        # A record whose code, recipe or data changed since it was trained describes another network.
+        assert history["fingerprint"] == fingerprint(name, history["epochs"], seed), folder.name
+        assert (folder / "model.weights.h5").is_file() == ((name, seed) in SHIPPED_WEIGHTS), folder.name
+        assert (folder / "provenance.json").is_file()
+    size = sum(p.stat().st_size for p in SHIPPED_RUNS.rglob("*") if p.is_file())
+    assert size < 2_000_000, f"the shipped runs take {size:,} bytes"

@@ -99,7 +99,7 @@ def reader_python(tmp_path_factory) -> Path:
     return python
 
 
-@pytest.mark.parametrize("chapter", ["03_data", "09_training", "10_inside"])
+@pytest.mark.parametrize("chapter", ["03_data", "09_training", "11_inside"])
 def test_chapter_runs_from_the_installed_package_with_mnist_from_keras(reader_python, mnist_dir, chapter,
                                                                        tmp_path):
     work = reader_python.parents[2]

@@ -33,7 +33,7 @@ def test_non_integers_raise_type_error(bad, position):
     ((0, 3), "input size n=0 must be at least 1"),
     ((5, 0), "kernel k=0 must be at least 1"),
     ((5, 3, 0), "stride s=0 must be at least 1"),
-    ((5, 3, 1, -1), "padding p=-1 must not be negative"),
+    ((5, 3, 1, -1), "padding p=-1 must be at least 0"),
     ((5, 7), r"kernel k=7 is larger than the padded input n\+2p=5"),
     ((3, 7, 1, 1), r"kernel k=7 is larger than the padded input n\+2p=5"),
     ((5, 3, 1, 0, 3), r"dilated kernel d\(k-1\)\+1=7 is larger than the padded input n\+2p=5"),

@@ -7,13 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lenet5_lesson.models import ABLATIONS, MODEL_NAMES
 from lenet5_lesson.training import RECIPES, Recipe, _code_only, model_inputs, train
 
 
 def test_recipe_schedule():
     recipe = Recipe(batch_size=8, schedule=((2, 0.1), (3, 0.01)))
     assert [recipe.learning_rate(e) for e in range(7)] == [0.1, 0.1, 0.01, 0.01, 0.01, 0.01, 0.01]
-    assert set(RECIPES) == {"faithful", "modern", "seed"}
+    assert set(RECIPES) == set(MODEL_NAMES)
+    assert all(RECIPES[name] == RECIPES["faithful"] for name in ABLATIONS)
 
 
 _MODULE = '''"""A module."""
@@ -74,7 +76,7 @@ def test_training_is_deterministic_recorded_and_reused(tmp_path, mnist_dir):
 
 def test_command_line_writes_weights_and_history(tmp_path, mnist_dir):
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "lenet5_lesson.train", "--model", "seed", "--epochs", "1",
+    command = [sys.executable, "-m", "lenet5_lesson", "--model", "seed", "--epochs", "1",
                "--train-size", "256", "--out", str(out)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -82,7 +84,7 @@ def test_command_line_writes_weights_and_history(tmp_path, mnist_dir):
     assert "test error" in done.stdout
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert "Reusing the finished seed run" in rerun.stdout
-    bad = subprocess.run([sys.executable, "-m", "lenet5_lesson.train", "--epochs", "0"],
+    bad = subprocess.run([sys.executable, "-m", "lenet5_lesson", "--epochs", "0"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "epochs=0 must be between 1 and 100" in bad.stderr
 
@@ -109,7 +111,7 @@ def test_seconds_until_finds_the_first_epoch_at_or_below_the_error():
     assert run.seconds_until(0.01) == (2, 7.0)
     assert run.seconds_until(0.009) == (4, 13.5)
     assert run.seconds_until(0.001) is None
-    with pytest.raises(ValueError, match="test_error=1.5 must be a fraction between 0 and 1"):
+    with pytest.raises(ValueError, match="test_error=1.5 must be between 0 and 1"):
         run.seconds_until(1.5)
     with pytest.raises(TypeError, match="test_error must be a number"):
         run.seconds_until("1 %")
@@ -142,3 +144,14 @@ def test_fit_epochs_records_every_epoch_with_the_recipes_rates(mnist_dir):
     assert history["learning_rate"] == [1e-3, 1e-4, 1e-4]
     assert all(len(values) == 3 for values in history.values())
     assert history["train_error"][-1] < 0.9 and all(s > 0 for s in history["seconds"])
+
+
+def test_train_stays_the_function_when_every_submodule_is_imported():
+    import importlib
+    import pkgutil
+
+    import lenet5_lesson
+
+    for module in pkgutil.walk_packages(lenet5_lesson.__path__, "lenet5_lesson."):
+        importlib.import_module(module.name)
+    assert callable(lenet5_lesson.train) and lenet5_lesson.train.__module__ == "lenet5_lesson.training"

@@ -60,3 +60,31 @@ def test_schedules_figure():
     assert len(fig.data) == 1 and fig.layout.yaxis.type == "log"
     with pytest.raises(ValueError, match="positive step sizes"):
         schedules_figure({"x": [0.1, 0.0]})
+
+
+def test_seed_spread_figure_draws_every_seed_and_the_mean():
+    from lenet5_lesson.figures.training import seed_spread_figure
+    from lenet5_lesson.pretrained import SeedSummary
+
+    a = SeedSummary("faithful", (0, 1, 2), (0.009, 0.010, 0.011))
+    b = SeedSummary("relu", (0, 1), (0.012, 0.014))
+    fig = seed_spread_figure({"faithful": a, "ReLU": b}, reference=("paper", 0.95))
+    dots = [t for t in fig.data if t.marker.symbol != "diamond"]
+    means = [t for t in fig.data if t.marker.symbol == "diamond"]
+    assert sorted(len(t.x) for t in dots) == [2, 3]
+    assert {t.y[0]: round(t.x[0], 6) for t in means} == {"faithful": 1.0, "ReLU": 1.3}
+    assert {t.y[0]: round(t.error_x.value, 6) for t in means} == {"faithful": 0.1, "ReLU": round(100 * b.std, 6)}
+    assert fig.layout.shapes[0].x0 == 0.95 and fig.layout.meta["alt"]
+    with pytest.raises(ValueError, match="at least one network"):
+        seed_spread_figure({})
+    with pytest.raises(TypeError, match="SeedSummary"):
+        seed_spread_figure({"x": [0.01]})
+
+
+def test_seed_summary_statistics():
+    from lenet5_lesson.pretrained import SeedSummary
+
+    s = SeedSummary("faithful", (0, 1, 2, 3), (0.008, 0.009, 0.010, 0.011))
+    assert s.mean == pytest.approx(0.0095) and s.std == pytest.approx(np.std([8, 9, 10, 11], ddof=1) / 1000)
+    assert s.within(0.0095 + 1.9 * s.std) and not s.within(0.0095 + 2.1 * s.std)
+    assert SeedSummary("x", (0,), (0.01,)).std == 0.0

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from .. import checks
 from ..shapes import LayerRow
 
 #: How the book names each Keras layer class: a short name for the picture, a long one for hovers.
@@ -98,8 +99,7 @@ def architecture_figure(rows: Sequence[LayerRow], height: int = 340) -> go.Figur
         many maps there are. Hovering over a layer shows its parameters and connections.
     """
     rows = _check_rows(rows)
-    if not isinstance(height, int) or isinstance(height, bool) or height < 300:
-        raise ValueError(f"height must be an integer of at least 300 pixels (got {height!r})")
+    height = checks.integer("height", height, low=300)
 
     columns = [("input", ("image", "the input image"), rows[0].input_shape, None)]
     columns += [(r.name, KIND_NAMES.get(r.kind, (r.kind, r.kind)), r.output_shape, r) for r in rows]

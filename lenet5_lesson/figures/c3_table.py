@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .. import paper
+from .. import checks, paper
 from ..layers import SparseConv2D, _check_table
 
 
@@ -30,8 +30,7 @@ def connection_matrix(table: Sequence[Sequence[int]] = paper.C3_TABLE, inputs: i
     needed = 1 + max(max(t) for t in table)
     if inputs is None:
         inputs = needed
-    if isinstance(inputs, bool) or not isinstance(inputs, (int, np.integer)):
-        raise TypeError(f"inputs must be an integer, got {type(inputs).__name__}")
+    inputs = checks.integer("inputs", inputs)
     if inputs < needed:
         raise ValueError(f"inputs={inputs} must be at least {needed}, the number of input maps the table uses")
     matrix = np.zeros((int(inputs), len(table)), dtype=int)

@@ -9,6 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import checks
+
 #: Ink dark on a light background, as the digits were written.
 INK_SCALE = "Greys"
 
@@ -50,8 +52,7 @@ def digit_grid(images: np.ndarray, labels: Sequence, cols: int = 10, title: str 
         raise ValueError(f"images must have shape (m, h, w) or (m, h, w, 1) with m >= 1, got {images.shape}")
     if len(labels) != len(images):
         raise ValueError(f"labels must give one label per image: {len(labels)} labels for {len(images)} images")
-    if isinstance(cols, bool) or not isinstance(cols, (int, np.integer)) or cols < 1:
-        raise ValueError(f"cols={cols!r} must be an integer of at least 1")
+    cols = checks.integer("cols", cols, low=1)
     _check_title_alt(title, alt)
     cols = min(int(cols), len(images))
     rows = math.ceil(len(images) / cols)
@@ -101,8 +102,7 @@ def heatmap_panels(panels: Mapping[str, np.ndarray], title: str, alt: str, cols:
     _check_title_alt(title, alt)
     count = len(arrays)
     cols = count if cols is None else cols
-    if isinstance(cols, bool) or not isinstance(cols, (int, np.integer)) or cols < 1:
-        raise ValueError(f"cols={cols!r} must be an integer of at least 1")
+    cols = checks.integer("cols", cols, low=1)
     cols = min(int(cols), count)
     rows = math.ceil(count / cols)
     gap = 0.02 if shared_range else 0.3 / cols

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .. import paper
+from .. import checks, paper
 
 #: The layers whose outputs :func:`inside_figure` shows, in order.
 INSIDE_LAYERS = ("C1", "S2", "C3", "S4", "C5", "F6", "output")
@@ -53,10 +53,7 @@ def tile_maps(maps: np.ndarray, columns: int) -> np.ndarray:
     maps = np.asarray(maps, dtype=float)
     if maps.ndim != 3:
         raise ValueError(f"maps must have shape (height, width, maps), got {maps.shape}")
-    if isinstance(columns, bool) or not isinstance(columns, (int, np.integer)):
-        raise TypeError(f"columns must be an integer, got {type(columns).__name__}")
-    if columns < 1:
-        raise ValueError(f"columns={columns} must be at least 1")
+    columns = checks.integer("columns", columns, low=1)
     h, w, n = maps.shape
     rows = -(-n // columns)
     image = np.full((rows * (h + 1) - 1, columns * (w + 1) - 1), np.nan)

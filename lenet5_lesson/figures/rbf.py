@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .. import paper
+from .. import checks, paper
 from ..bitmaps import HEIGHT, WIDTH, digit_bitmaps
 from ..losses import MAPLoss
 
@@ -53,8 +53,7 @@ def penalties_figure(f6: np.ndarray, penalties: np.ndarray, label: int) -> go.Fi
         raise ValueError(f"f6 must hold {HEIGHT * WIDTH} values (7x12), got {f6.size}")
     if penalties.size != 10:
         raise ValueError(f"penalties must hold 10 values, got {penalties.size}")
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label <= 9:
-        raise ValueError(f"label={label!r} must be a digit 0..9")
+    label = checks.integer("label", label, 0, 9)
     winner = int(penalties.argmin())
     specs = [[{"colspan": 3}, None, None, {"colspan": 7}, None, None, None, None, None, None],
              [{} for _ in range(10)]]
@@ -114,13 +113,10 @@ def loss_versus_wrong_penalty_figure(penalties: Sequence[float], label: int, wro
     y = np.asarray(penalties, dtype="float32").reshape(-1)
     if y.size != 10:
         raise ValueError(f"penalties must hold 10 values, got {y.size}")
-    for name, value in (("label", label), ("wrong", wrong)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= 9:
-            raise ValueError(f"{name}={value!r} must be a digit 0..9")
+    label, wrong = checks.integer("label", label, 0, 9), checks.integer("wrong", wrong, 0, 9)
     if wrong == label:
         raise ValueError(f"wrong={wrong} must differ from label={label}: it is the penalty of a wrong class")
-    if not top > 0:
-        raise ValueError(f"top={top} must be positive")
+    top = checks.number("top", top, above=0)
     if not js:
         raise ValueError("js must hold at least one value of j")
     sweep = np.linspace(0.0, top, 121, dtype="float32")

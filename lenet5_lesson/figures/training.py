@@ -8,7 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import checks
 from ..metrics import confusion_matrix
+from ..pretrained import SeedSummary
 
 
 def learning_curves(history: Mapping, paper_error: float | None = None, title: str = "Learning curves") -> go.Figure:
@@ -55,8 +57,7 @@ def digit_gallery(images: np.ndarray, captions: Sequence[str], columns: int = 12
         raise ValueError(f"images must have shape (N, height, width), got {images.shape}")
     if len(captions) != len(images):
         raise ValueError(f"captions must have one entry per image: {len(captions)} for {len(images)} images")
-    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
-        raise ValueError(f"columns={columns!r} must be an integer of at least 1")
+    columns = checks.integer("columns", columns, low=1)
     count = len(images)
     rows = max(1, -(-count // columns))
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=list(captions),
@@ -104,4 +105,49 @@ def schedules_figure(schedules: Mapping[str, Sequence[float]], title: str = "Ste
                         line_shape="hv")
     fig.update_layout(title=title, xaxis_title="epoch", yaxis_title="step size", yaxis_type="log", height=380,
                       meta={"alt": "Step size per epoch for each recipe, falling in stages, on a logarithmic axis."})
+    return fig
+
+
+def seed_spread_figure(summaries: Mapping[str, SeedSummary], reference: tuple[str, float] | None = None,
+                       title: str = "Final test error over seeds") -> go.Figure:
+    """Each network's final test error (%) for every seed as a dot, with the mean and one standard
+    deviation either side; ``reference`` is a (label, error %) drawn as a dashed line.
+
+    Parameters
+    ----------
+    summaries : mapping of str to SeedSummary
+        Row label to the runs of one network, as :func:`lenet5_lesson.seed_summary` returns them.
+    reference : (str, float) or None
+        A labelled error in percent, the paper's for instance.
+    title : str
+        The figure's title.
+    """
+    if not summaries:
+        raise ValueError("summaries must name at least one network")
+    if not all(isinstance(s, SeedSummary) for s in summaries.values()):
+        raise TypeError("summaries must map labels to SeedSummary objects, as seed_summary() returns them")
+    labels = list(summaries)[::-1]  # plotly draws the first category at the bottom
+    fig = go.Figure()
+    for label in labels:
+        summary = summaries[label]
+        fig.add_trace(go.Scatter(
+            x=[100 * e for e in summary.test_errors], y=[label] * len(summary.seeds), mode="markers",
+            marker={"color": "#7f7f7f", "size": 8, "opacity": 0.7}, showlegend=False,
+            hovertemplate=[f"seed {s}: %{{x:.2f}} %<extra>{label}</extra>" for s in summary.seeds]))
+        fig.add_trace(go.Scatter(
+            x=[100 * summary.mean], y=[label], mode="markers", showlegend=False,
+            marker={"color": "#08519c", "size": 13, "symbol": "diamond"},
+            error_x={"type": "constant", "value": 100 * summary.std, "color": "#08519c", "thickness": 2},
+            hovertemplate=(f"mean of {len(summary.seeds)} seeds: %{{x:.2f}} % "
+                           f"(standard deviation {100 * summary.std:.2f})<extra>{label}</extra>")))
+    if reference is not None:
+        name, value = reference
+        fig.add_vline(x=checks.number("reference error", value, above=0), line={"color": "#d62728", "dash": "dash"},
+                      annotation_text=name, annotation_position="top")
+    fig.update_layout(title=title, xaxis_title="final test error (%)", height=170 + 48 * len(labels),
+                      margin={"l": 10, "t": 90}, plot_bgcolor="white",
+                      xaxis={"gridcolor": "#e5e5e5", "zeroline": False},
+                      meta={"alt": ("Dot plot: for each network the final test error of every seed as grey dots, "
+                                    "the mean as a blue diamond with a bar of one standard deviation either side"
+                                    + (", and the paper's error as a dashed red line." if reference else "."))})
     return fig
