@@ -97,3 +97,33 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     except ImportError:
         return
     _glue(name, value, display=display)
+
+
+def show_source(obj: Any):
+    """The source code of a class, function or method of the package, for the page.
+
+    The chapters show the package's own layers this way: the text is read from the installed
+    package when the chapter runs, so the page cannot drift from the code it explains.
+
+    Parameters
+    ----------
+    obj : class, function or method
+        What to show, for example ``Subsampling`` or ``Subsampling.call``.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        A fenced Python block, which the book highlights like its own code cells.
+    """
+    import inspect  # noqa: PLC0415
+    import textwrap  # noqa: PLC0415
+
+    from IPython.display import Markdown  # noqa: PLC0415
+
+    if not (inspect.isclass(obj) or inspect.isfunction(obj) or inspect.ismethod(obj)):
+        raise TypeError(f"obj must be a class, function or method, got {type(obj).__name__}")
+    module = getattr(obj, "__module__", "") or ""
+    if module != "lenet5_lesson" and not module.startswith("lenet5_lesson."):
+        raise ValueError(f"obj must belong to lenet5_lesson, got {obj.__qualname__} from {module or 'nowhere'}")
+    code = textwrap.dedent(inspect.getsource(obj)).rstrip()
+    return Markdown(f"```python\n{code}\n```")

@@ -75,3 +75,18 @@ def test_glue_stores_numpy_scalars_as_python_numbers(monkeypatch):
     display.glue("n", np.int64(7))
     assert stored == {"x": 1.5, "n": 7}
     assert type(stored["x"]) is float and type(stored["n"]) is int
+
+
+def test_show_source_gives_the_package_code_as_a_python_block():
+    import inspect
+
+    from lenet5_lesson import show_source
+    from lenet5_lesson.layers import Subsampling, squash
+
+    block = show_source(Subsampling.call).data
+    assert block.startswith("```python\ndef call(self, inputs):") and block.endswith("\n```")
+    assert inspect.getsource(squash).strip() in show_source(squash).data
+    with pytest.raises(ValueError, match="must belong to lenet5_lesson"):
+        show_source(inspect.getsource)
+    with pytest.raises(TypeError, match="must be a class, function or method"):
+        show_source(3)
