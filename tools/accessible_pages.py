@@ -10,12 +10,18 @@ that axe-core reports as serious or critical, in every built page.
   ...) that count as its text; the icons are decoration, hidden from assistive technology.
 - sphinxcontrib-bibtex marks its citation list ``role="list"`` without list items; the plain
   ``div`` holding ``doc-biblioentry`` entries is what assistive technology expects.
+
+Each fix relies on the theme's markup. When that markup changes, a fix would silently do
+nothing, so after rewriting the site the build fails unless every markup a fix relies on was
+found somewhere and nothing a fix should have changed is left.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from sphinx.errors import ExtensionError
 
 _PRE = re.compile(r"<pre(?![^>]*tabindex)([^>]*)>")
 _SEARCH_BUTTON = re.compile(r'<button\b[^>]*class="[^"]*search-button__button[^"]*"[^>]*>')
@@ -39,14 +45,43 @@ def _decorative(match: re.Match) -> str:
     return '<i aria-hidden="true"' + _TITLE.sub("", match.group(1)) + ">"
 
 
+#: For each fix: the markup it relies on, which a built book must contain somewhere (fixed or not),
+#: and the markup it should have changed, which must not be left once it has run.
+_RELIED_ON = {
+    "keyboard-reachable code blocks": (re.compile(r"<pre\b"), _PRE),
+    "search button labels": (_SEARCH_BUTTON, re.compile(r'<button\b(?=[^>]*search-button__button)[^>]*aria-label=')),
+    "hidden-cell toggles": (re.compile(r'<details class="hide\b'),
+                            re.compile(r'<details class="hide\b[^>]*>\s*<summary aria-label=')),
+    "colour-mode icons": (re.compile(r'<i\b[^>]*class="theme-switch '), re.compile(r'<i class="theme-switch ')),
+    "citation list": (_CITATION_LIST, re.compile(r'<div\b(?=[^>]*citation-list)[^>]*role="list"')),
+}
+
+
+def unapplied(pages: dict[str, str]) -> list[str]:
+    """What stops the build after the fixes: markup a fix relies on that no page has, and markup a
+    fix should have changed that some page still has. ``pages`` maps page names to their HTML."""
+    problems = []
+    for fix, (relied_on, left) in _RELIED_ON.items():
+        if not any(relied_on.search(html) for html in pages.values()):
+            problems.append(f"{fix}: no page has the markup this fix relies on ({relied_on.pattern})")
+        problems += [f"{fix}: {name} still has {left.pattern}" for name, html in pages.items() if left.search(html)]
+    return problems
+
+
 def fix_pages(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    pages = {}
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         fixed = accessible(text)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+        pages[page.relative_to(app.outdir).as_posix()] = fixed
+    problems = unapplied(pages)
+    if problems:
+        raise ExtensionError("the theme's markup changed, so accessible_pages fixed too little:\n  "
+                             + "\n  ".join(problems))
 
 
 def setup(app):

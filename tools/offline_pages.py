@@ -7,7 +7,9 @@
   scripts are kept once.
 - sphinx-thebe writes a CDN address for thebe into that script. The page gets the book's own
   copy instead (``tools/book_assets.py``), addressed relative to the page; the rest of what
-  thebe needs at run time is set by ``tools/static/thebe_kernel.js``.
+  thebe needs at run time is set by ``tools/static/thebe_kernel.js``. If sphinx-thebe's script
+  changes so that its address is no longer found, or no page carries that script at all, the
+  build fails instead of shipping pages that fetch thebe from a CDN.
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ from __future__ import annotations
 import re
 
 from sphinx.builders.html._assets import _JavaScript
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 _OUTSIDE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _THEBE_URL = re.compile(r'const THEBE_JS_URL = "[^"]*"')
+_OWN_THEBE = "new URL"
+# The pages written in this build, and those whose thebe script was pointed at the book's copy.
+_written: set[str] = set()
+_rewritten: set[str] = set()
 
 
 def _key(asset) -> tuple:
@@ -40,17 +47,24 @@ def _unique(assets) -> list:
 
 def _own_thebe(asset, pathto) -> _JavaScript:
     body = str(getattr(asset, "attributes", {}).get("body", ""))
-    if asset.filename or not _THEBE_URL.search(body):
+    if asset.filename or "THEBE_JS_URL" not in body or _OWN_THEBE in body:
         return asset
+    if not _THEBE_URL.search(body):
+        raise ExtensionError("sphinx-thebe's script names THEBE_JS_URL in a form offline_pages does not know; "
+                             f"it expects {_THEBE_URL.pattern!r}")
     thebe = pathto("_static/vendor/thebe/index.js", 1)
-    body = _THEBE_URL.sub(f'const THEBE_JS_URL = new URL("{thebe}", document.baseURI).href', body)
+    body = _THEBE_URL.sub(f'const THEBE_JS_URL = {_OWN_THEBE}("{thebe}", document.baseURI).href', body)
     return _JavaScript(None, priority=asset.priority, **{**asset.attributes, "body": body})
 
 
 def keep_pages_offline(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated scripts, serve thebe locally, and warn about any script or stylesheet from another host."""
+    _written.add(pagename)
     if "script_files" in context:
         context["script_files"][:] = [_own_thebe(asset, context["pathto"]) for asset in context["script_files"]]
+        if any(not a.filename and _OWN_THEBE in str(getattr(a, "attributes", {}).get("body", ""))
+               for a in context["script_files"]):
+            _rewritten.add(pagename)
     for name in ("script_files", "css_files"):
         if name not in context:
             continue
@@ -62,9 +76,21 @@ def keep_pages_offline(app, pagename, templatename, context, doctree) -> None:
                                pagename, asset.filename, type="offline", subtype="outside_asset")
 
 
+def check_thebe_served(app, exception) -> None:
+    """Fail the build when sphinx-thebe is on (it adds its script to every page) but some written
+    page's script was not pointed at the book's copy of thebe."""
+    if exception is not None or app.builder.format != "html" or "sphinx_thebe" not in app.extensions:
+        return
+    missed = sorted(_written - _rewritten)
+    if missed:
+        raise ExtensionError("offline_pages did not find sphinx-thebe's THEBE_JS_URL on "
+                             f"{len(missed)} page(s), e.g. {missed[0]}: they would fetch thebe from a CDN")
+
+
 def setup(app):
     # Early, because a handler returning a template name ends the event's chain, and late, to see
     # the scripts that handlers such as MathJax's add; running twice changes nothing.
     app.connect("html-page-context", keep_pages_offline, priority=100)
     app.connect("html-page-context", keep_pages_offline, priority=900)
+    app.connect("build-finished", check_thebe_served)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
