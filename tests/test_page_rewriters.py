@@ -6,7 +6,9 @@ from conftest import tool
 
 PAGE = """<button class="btn search-button-field search-button__button" aria-label="Search">Search Ctrl+K</button>
 <i class="theme-switch fa-solid fa-sun" title="Light"></i>
-<details class="hide above-input"><summary aria-label="Toggle hidden content">Show code cell content</summary></details>
+<details class="admonition hide above-input">
+<summary aria-label="Toggle hidden content">
+<p class="collapsed admonition-title">Show code cell content</p></summary></details>
 <pre><span>x = 1</span></pre>
 <div class="citation-list" role="list"><div class="citation">LeCun</div></div>"""
 
@@ -15,7 +17,7 @@ def test_the_fixes_apply_and_leave_nothing_to_report():
     pages = tool("accessible_pages")
     fixed = pages.accessible(PAGE)
     assert '<pre tabindex="0">' in fixed and 'aria-label="Search"' not in fixed
-    assert "<summary>Show code cell content" in fixed and 'role="list"' not in fixed
+    assert "<summary>\n<p class=\"collapsed admonition-title\">Show code cell content" in fixed and 'role="list"' not in fixed
     assert '<i aria-hidden="true" class="theme-switch fa-solid fa-sun">' in fixed
     assert pages.accessible(fixed) == fixed
     assert pages.unapplied({"a.html": fixed}) == []

@@ -50,8 +50,8 @@ def _decorative(match: re.Match) -> str:
 _RELIED_ON = {
     "keyboard-reachable code blocks": (re.compile(r"<pre\b"), _PRE),
     "search button labels": (_SEARCH_BUTTON, re.compile(r'<button\b(?=[^>]*search-button__button)[^>]*aria-label=')),
-    "hidden-cell toggles": (re.compile(r'<details class="hide\b'),
-                            re.compile(r'<details class="hide\b[^>]*>\s*<summary aria-label=')),
+    "hidden-cell toggles": (re.compile(r'<details class="[^"]*\bhide\b'),
+                            re.compile(r'<details class="[^"]*\bhide\b[^>]*>\s*<summary aria-label=')),
     "colour-mode icons": (re.compile(r'<i\b[^>]*class="theme-switch '), re.compile(r'<i class="theme-switch ')),
     "citation list": (_CITATION_LIST, re.compile(r'<div\b(?=[^>]*citation-list)[^>]*role="list"')),
 }
