@@ -107,8 +107,9 @@ def show_source(obj: Any):
 
     Parameters
     ----------
-    obj : class, function or method
-        What to show, for example ``Subsampling`` or ``Subsampling.call``.
+    obj : object
+        A class, function or method of the package: what to show, for example
+        ``Subsampling`` or ``Subsampling.call``.
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """How a run is trained: shuffled batches, many compiled steps per call, and a record of every epoch.
 
-:func:`lenet5_lesson.train` decides *whether* to train (or to reuse a finished run) and
+:func:`~lenet5_lesson.training.train` decides *whether* to train (or to reuse a finished run) and
 saves what it trained; this module does the training itself, the same way for every model,
 so that the book's comparisons of speed are between models, not between engines.
 """
@@ -49,10 +49,10 @@ def fit_epochs(model: keras.Model, recipe: Schedule, epochs: int, seed: int,
         Passes over the training set.
     seed : int
         Seed of the shuffle; the order of every epoch follows from it.
-    training : (inputs, labels)
-        Model inputs (already preprocessed) and integer labels.
+    training : tuple of numpy.ndarray
+        The model's inputs (already preprocessed) and the integer labels.
     evaluation : dict
-        Name to (inputs, labels): each set's error rate is measured after every epoch and
+        Name to a tuple of inputs and labels: each set's error rate is measured after every epoch and
         recorded under its name (``"train_error"``, ``"test_error"``).
     verbose : int
         0 silent, 1 a progress bar and a line per epoch, 2 a line per epoch.

@@ -9,7 +9,7 @@ from . import checks, paper
 from .layers import EuclideanRBF, FanInUniform, Subsampling, SparseConv2D, squash
 from .losses import MAPLoss, penalty_accuracy
 
-#: The ablations of LeNet-5: each replaces one element of the paper's network and keeps the rest.
+#: The ablations of LeNet-5, by name; each replaces one element of the paper's network and keeps the rest.
 ABLATIONS = {
     "softmax-output": "ten softmax units and cross-entropy instead of the RBF layer and the MAP loss",
     "average-pooling": "plain 2x2 average pooling instead of trainable subsampling",

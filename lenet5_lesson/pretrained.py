@@ -15,7 +15,8 @@ def shipped_run(model_name: str = "faithful", seed: int = 0) -> Run:
     """The training run shipped with the package for ``model_name`` and ``seed``, with its history.
 
     Only the runs in :data:`~lenet5_lesson.training.SHIPPED_WEIGHTS` ship their weights; for the
-    others :meth:`Run.model` is not available, and :func:`lenet5_lesson.train` trains them anew.
+    others :meth:`~lenet5_lesson.training.Run.model` is not available, and :func:`~lenet5_lesson.training.train`
+    trains them anew.
     """
     seed = checks.integer("seed", seed, low=0)
     folder = shipped_folder(model_name, seed)

@@ -28,7 +28,7 @@ from .data import load_mnist, normalize_rows, preprocess
 from .fitting import fit_epochs
 from .models import ABLATIONS, MODEL_NAMES, build_model
 
-#: Runs that ship with the package: one folder per model and seed (see :func:`shipped_folder`).
+#: Where the runs that ship with the package are, one folder per model and seed (see :func:`shipped_folder`).
 SHIPPED_RUNS = Path(__file__).with_name("runs")
 
 #: The shipped runs whose weights ship too, because the book loads them; the others ship their
