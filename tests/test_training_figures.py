@@ -74,7 +74,7 @@ def test_seed_spread_figure_draws_every_seed_and_the_mean():
     assert sorted(len(t.x) for t in dots) == [2, 3]
     assert {t.y[0]: round(t.x[0], 6) for t in means} == {"faithful": 1.0, "ReLU": 1.3}
     assert {t.y[0]: round(t.error_x.value, 6) for t in means} == {"faithful": 0.1, "ReLU": round(100 * b.std, 6)}
-    assert fig.layout.shapes[0].x0 == 0.95 and fig.layout.meta["alt"]
+    assert fig.layout.shapes[0].x0 == 0.95 and fig.layout.xaxis.type == "log" and fig.layout.meta["alt"]
     with pytest.raises(ValueError, match="at least one network"):
         seed_spread_figure({})
     with pytest.raises(TypeError, match="SeedSummary"):
