@@ -88,3 +88,11 @@ def test_seed_summary_statistics():
     assert s.mean == pytest.approx(0.0095) and s.std == pytest.approx(np.std([8, 9, 10, 11], ddof=1) / 1000)
     assert s.within(0.0095 + 1.9 * s.std) and not s.within(0.0095 + 2.1 * s.std)
     assert SeedSummary("x", (0,), (0.01,)).std == 0.0
+
+
+def test_seed_spread_reference_label_sits_on_its_line():
+    from lenet5_lesson.figures.training import seed_spread_figure
+    from lenet5_lesson.pretrained import SeedSummary
+
+    fig = seed_spread_figure({"a": SeedSummary("a", (0, 1), (0.01, 0.2))}, reference=("paper", 0.95))
+    assert fig.layout.annotations[0].x == pytest.approx(np.log10(0.95)) and fig.layout.shapes[0].x0 == 0.95

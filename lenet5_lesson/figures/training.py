@@ -142,8 +142,11 @@ def seed_spread_figure(summaries: Mapping[str, SeedSummary], reference: tuple[st
                            f"(standard deviation {100 * summary.std:.2f})<extra>{label}</extra>")))
     if reference is not None:
         name, value = reference
-        fig.add_vline(x=checks.number("reference error", value, above=0), line={"color": "#d62728", "dash": "dash"},
-                      annotation_text=name, annotation_position="top")
+        value = checks.number("reference error", value, above=0)
+        fig.add_vline(x=value, line={"color": "#d62728", "dash": "dash"})
+        # Annotations on a logarithmic axis are placed by the logarithm of their value.
+        fig.add_annotation(x=np.log10(value), y=1, yref="paper", yanchor="bottom", text=name, showarrow=False,
+                           font={"color": "#d62728"})
     # Logarithmic, like error_bars: a run that failed (20 %) and runs near 1 % both stay readable.
     fig.update_layout(title=title, xaxis_title="final test error (%), logarithmic axis",
                       height=170 + 48 * len(labels), margin={"l": 10, "t": 90}, plot_bgcolor="white",
