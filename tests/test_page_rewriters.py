@@ -43,7 +43,7 @@ def test_thebe_is_pointed_at_the_books_copy_or_the_build_stops():
 
     offline = tool("offline_pages")
     pathto = lambda name, resource=0: "../" + name  # noqa: E731 - the page sits one folder down
-    script = _JavaScript(None, body='const THEBE_JS_URL = "https://unpkg.com/thebe@0.9.3/lib/index.js"; x = 1')
+    script = _JavaScript(None, body='const THEBE_JS_URL = "https://thebe.invalid/lib/index.js"; x = 1')
     own = offline._own_thebe(script, pathto)
     assert 'new URL("../_static/vendor/thebe/index.js", document.baseURI).href' in own.attributes["body"]
     assert offline._own_thebe(own, pathto) is own
