@@ -6,7 +6,7 @@ from conftest import tool
 
 PAGE = """<button class="btn search-button-field search-button__button" aria-label="Search">Search Ctrl+K</button>
 <i class="theme-switch fa-solid fa-sun" title="Light"></i>
-<details class="admonition hide above-input">
+<div class="cell tag_hide-cell docutils container"><details class="admonition hide above-input">
 <summary aria-label="Toggle hidden content">
 <p class="collapsed admonition-title">Show code cell content</p></summary></details>
 <pre><span>x = 1</span></pre>
@@ -27,6 +27,7 @@ def test_the_fixes_apply_and_leave_nothing_to_report():
     (("search-button__button", "search-btn"), "search button labels: no page has the markup"),
     (("Toggle hidden content", "Toggle cell"), "hidden-cell toggles: a.html still has"),
     (("<pre>", "<code>"), "keyboard-reachable code blocks: no page has the markup"),
+    (('<details class="admonition hide above-input">', "<details>"), "hidden-cell toggles: no page has the markup"),
     (('<div class="citation-list"', '<section class="citation-list"'), "citation list: no page has the markup"),
 ])
 def test_a_changed_theme_markup_is_reported(changed, problem):
@@ -57,3 +58,10 @@ def test_thebe_is_pointed_at_the_books_copy_or_the_build_stops():
     offline.keep_pages_offline(app, "search", "page.html", {"pathto": pathto, "script_files": []}, None)
     with pytest.raises(ExtensionError, match="did not find sphinx-thebe's THEBE_JS_URL on 1 page"):
         offline.check_thebe_served(app, None)
+
+
+def test_a_book_without_hidden_cells_needs_no_toggle_fix():
+    pages = tool("accessible_pages")
+    page = PAGE.replace('<div class="cell tag_hide-cell docutils container">', "<div>").replace(
+        '<details class="admonition hide above-input">', "<details>")
+    assert pages.unapplied({"a.html": pages.accessible(page)}) == []

@@ -45,23 +45,28 @@ def _decorative(match: re.Match) -> str:
     return '<i aria-hidden="true"' + _TITLE.sub("", match.group(1)) + ">"
 
 
-#: For each fix: the markup it relies on, which a built book must contain somewhere (fixed or not),
-#: and the markup it should have changed, which must not be left once it has run.
+#: For each fix: when it is needed (None: always), the markup it relies on, which a built book must
+#: then contain somewhere (fixed or not), and the markup it should have changed, which must not be left.
 _RELIED_ON = {
-    "keyboard-reachable code blocks": (re.compile(r"<pre\b"), _PRE),
-    "search button labels": (_SEARCH_BUTTON, re.compile(r'<button\b(?=[^>]*search-button__button)[^>]*aria-label=')),
-    "hidden-cell toggles": (re.compile(r'<details class="[^"]*\bhide\b'),
+    "keyboard-reachable code blocks": (None, re.compile(r"<pre\b"), _PRE),
+    "search button labels": (None, _SEARCH_BUTTON,
+                             re.compile(r'<button\b(?=[^>]*search-button__button)[^>]*aria-label=')),
+    # Toggles exist only where a chapter hides a cell's input or output (myst-nb's tag_hide-* classes).
+    "hidden-cell toggles": (re.compile(r'class="[^"]*\btag_hide-(?:cell|input|output)\b'),
+                            re.compile(r'<details class="[^"]*\bhide\b'),
                             re.compile(r'<details class="[^"]*\bhide\b[^>]*>\s*<summary aria-label=')),
-    "colour-mode icons": (re.compile(r'<i\b[^>]*class="theme-switch '), re.compile(r'<i class="theme-switch ')),
-    "citation list": (_CITATION_LIST, re.compile(r'<div\b(?=[^>]*citation-list)[^>]*role="list"')),
+    "colour-mode icons": (None, re.compile(r'<i\b[^>]*class="theme-switch '), re.compile(r'<i class="theme-switch ')),
+    "citation list": (None, _CITATION_LIST, re.compile(r'<div\b(?=[^>]*citation-list)[^>]*role="list"')),
 }
 
 
 def unapplied(pages: dict[str, str]) -> list[str]:
-    """What stops the build after the fixes: markup a fix relies on that no page has, and markup a
-    fix should have changed that some page still has. ``pages`` maps page names to their HTML."""
+    """What stops the build after the fixes: markup a needed fix relies on that no page has, and markup
+    a fix should have changed that some page still has. ``pages`` maps page names to their HTML."""
     problems = []
-    for fix, (relied_on, left) in _RELIED_ON.items():
+    for fix, (needed, relied_on, left) in _RELIED_ON.items():
+        if needed is not None and not any(needed.search(html) for html in pages.values()):
+            continue
         if not any(relied_on.search(html) for html in pages.values()):
             problems.append(f"{fix}: no page has the markup this fix relies on ({relied_on.pattern})")
         problems += [f"{fix}: {name} still has {left.pattern}" for name, html in pages.items() if left.search(html)]
