@@ -9,7 +9,7 @@
   copy instead (``tools/book_assets.py``), addressed relative to the page; the rest of what
   thebe needs at run time is set by ``tools/static/thebe_kernel.js``. If sphinx-thebe's script
   changes so that its address is no longer found, or no page carries that script at all, the
-  build fails instead of shipping pages that fetch thebe from a CDN.
+  build fails instead of shipping pages that fetch thebe from a content delivery network.
 """
 
 from __future__ import annotations
