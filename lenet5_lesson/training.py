@@ -130,6 +130,9 @@ class Run:
 def shipped_folder(model_name: str, seed: int = 0) -> Path:
     """Where the package keeps the shipped run of a model and seed: ``runs/<model>`` for seed 0,
     ``runs/<model>-seed<k>`` for the others."""
+    if not isinstance(model_name, str) or model_name not in MODEL_NAMES:
+        raise ValueError(f"model_name={model_name!r} must be one of {', '.join(MODEL_NAMES)}")
+    seed = checks.integer("seed", seed, 0, 2**31 - 1)
     return SHIPPED_RUNS / (model_name if seed == 0 else f"{model_name}-seed{seed}")
 
 

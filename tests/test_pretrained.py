@@ -61,3 +61,18 @@ def test_every_shipped_record_is_current_and_only_the_books_weights_ship(mnist_d
         assert (folder / "provenance.json").is_file()
     size = sum(p.stat().st_size for p in SHIPPED_RUNS.rglob("*") if p.is_file())
     assert size < 2_000_000, f"the shipped runs take {size:,} bytes"
+
+
+def test_shipped_folders_and_summaries_refuse_unknown_runs():
+    from lenet5_lesson import seed_summary
+    from lenet5_lesson.training import shipped_folder
+
+    assert shipped_folder("relu", 2).name == "relu-seed2" and shipped_folder("faithful").name == "faithful"
+    with pytest.raises(ValueError, match="model_name='lenet' must be one of faithful"):
+        shipped_folder("lenet")
+    with pytest.raises(TypeError, match="seed must be an integer, got float"):
+        shipped_folder("faithful", 1.0)
+    with pytest.raises(FileNotFoundError, match="no shipped run for 'faithful' with seed 9"):
+        shipped_run("faithful", seed=9)
+    with pytest.raises(ValueError, match="must be one of"):
+        seed_summary("lenet")
