@@ -99,7 +99,7 @@ def reader_python(tmp_path_factory) -> Path:
     return python
 
 
-@pytest.mark.parametrize("chapter", ["03_data", "09_training", "11_inside"])
+@pytest.mark.parametrize("chapter", ["03_data", "10_training", "12_inside"])
 def test_chapter_runs_from_the_installed_package_with_mnist_from_keras(reader_python, mnist_dir, chapter,
                                                                        tmp_path):
     work = reader_python.parents[2]
@@ -120,7 +120,7 @@ def test_chapter_runs_from_the_installed_package_with_mnist_from_keras(reader_py
     assert Path(ran["python"]).parent == reader_python.parent, "the chapter ran in another Python"
     assert "site-packages" in ran["package"] and str(ROOT) not in ran["package"], ran["package"]
     assert "mnist.npz" in log.read_text(), "the chapter did not ask Keras for MNIST"
-    if chapter == "09_training":
+    if chapter == "10_training":
         # The full runs come from inside the installed package, not trained again.
         text = "".join(o.get("text", "") for cell in nbformat.read(notebook, as_version=4).cells
                        for o in cell.get("outputs", []))
