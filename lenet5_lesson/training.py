@@ -25,18 +25,24 @@ import tensorflow as tf
 
 from . import checks
 from .data import load_mnist, normalize_rows, preprocess
+from .distortions import with_distortions
 from .fitting import fit_epochs
+from .losses import MAPLoss
 from .models import ABLATIONS, MODEL_NAMES, build_model
+from .sdlm import BOOK_SCHEDULE, SDLM, fit_sdlm
 
-#: Where the runs that ship with the package are, one folder per model and seed (see :func:`shipped_folder`).
+#: Where the runs that ship with the package are, one folder per run (see :func:`shipped_folder`).
 SHIPPED_RUNS = Path(__file__).with_name("runs")
 
-#: The shipped runs whose weights ship too, because the book loads them; the others ship their
-#: history only, enough for the book's tables of results over seeds.
-SHIPPED_WEIGHTS = (("faithful", 0), ("modern", 0), ("seed", 0))
+#: The shipped runs whose weights ship too, by folder name, because the book loads them; the
+#: others ship their history only, enough for the book's tables of results over seeds.
+SHIPPED_WEIGHTS = ("faithful", "modern", "seed", "faithful-sdlm", "faithful-distortions")
+
+#: The optimisers :func:`train` knows: Adam (the book's recipe) and the paper's SDLM.
+OPTIMIZERS = ("adam", "sdlm")
 
 #: The modules that define the networks and how they are trained; their code (not comments or docstrings) enters
-#: a run's fingerprint, beside the recipe and the data itself.
+#: a run's fingerprint, beside the recipe and the data itself. A run with SDLM or distortions adds its module.
 _RUN_MODULES = ("bitmaps.py", "fitting.py", "layers.py", "losses.py", "models.py", "paper.py")
 
 
@@ -70,6 +76,16 @@ RECIPES: dict[str, Recipe] = {
     # An ablation changes the network, never the recipe.
     **{name: Recipe(batch_size=32, schedule=_STAGES) for name in ABLATIONS},
 }
+
+#: SDLM's recipe: an update after every pattern and the paper's stages of eta, as in the paper, but
+#: each eta a tenth of the paper's (see :data:`lenet5_lesson.sdlm.ETA_SCALE`).
+SDLM_RECIPE = Recipe(batch_size=1, schedule=BOOK_SCHEDULE)
+
+
+def recipe(model_name: str, optimizer: str = "adam") -> Recipe:
+    """The recipe a model is trained with by ``optimizer``."""
+    _check_run(model_name, optimizer)
+    return SDLM_RECIPE if optimizer == "sdlm" else RECIPES[model_name]
 
 
 @dataclass
@@ -127,13 +143,26 @@ class Run:
         return self._model
 
 
-def shipped_folder(model_name: str, seed: int = 0) -> Path:
-    """Where the package keeps the shipped run of a model and seed: ``runs/<model>`` for seed 0,
-    ``runs/<model>-seed<k>`` for the others."""
+def shipped_folder(model_name: str, seed: int = 0, optimizer: str = "adam", distortions: bool = False) -> Path:
+    """Where the package keeps a shipped run: ``runs/<model>`` for the recipe's seed 0, with
+    ``-sdlm`` when trained with SDLM, ``-distortions`` when on distorted images, and ``-seed<k>``
+    for the other seeds (``runs/faithful-sdlm-seed2``, say)."""
+    _check_run(model_name, optimizer, distortions)
+    seed = checks.integer("seed", seed, 0, 2**31 - 1)
+    name = model_name + ("-sdlm" if optimizer == "sdlm" else "") + ("-distortions" if distortions else "")
+    return SHIPPED_RUNS / (name if seed == 0 else f"{name}-seed{seed}")
+
+
+def _check_run(model_name, optimizer="adam", distortions=False) -> None:
     if not isinstance(model_name, str) or model_name not in MODEL_NAMES:
         raise ValueError(f"model_name={model_name!r} must be one of {', '.join(MODEL_NAMES)}")
-    seed = checks.integer("seed", seed, 0, 2**31 - 1)
-    return SHIPPED_RUNS / (model_name if seed == 0 else f"{model_name}-seed{seed}")
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer={optimizer!r} must be one of {', '.join(OPTIMIZERS)}")
+    if not isinstance(distortions, bool):
+        raise TypeError(f"distortions must be True or False, got {distortions!r}")
+    if optimizer == "sdlm" and model_name != "faithful":
+        raise ValueError(f"optimizer='sdlm' trains the faithful model only (its curvature needs the squashing "
+                         f"function and the RBF output), not {model_name!r}")
 
 
 def model_inputs(model_name: str, x: np.ndarray) -> np.ndarray:
@@ -141,13 +170,24 @@ def model_inputs(model_name: str, x: np.ndarray) -> np.ndarray:
     return normalize_rows(x) if model_name == "seed" else preprocess(x)
 
 
-def fingerprint(model_name: str, epochs: int, seed: int, train_size: int | None = None) -> str:
-    """A hash of everything that decides a run: model, recipe, epochs, seed, code and data."""
+def fingerprint(model_name: str, epochs: int, seed: int, train_size: int | None = None,
+                optimizer: str = "adam", distortions: bool = False) -> str:
+    """A hash of everything that decides a run: model, recipe, optimiser, distortions, epochs, seed,
+    code and data."""
+    settings = {"model": model_name, "epochs": epochs, "seed": seed, "train_size": train_size,
+                "recipe": repr(recipe(model_name, optimizer))}
+    modules = list(_RUN_MODULES)
+    # Settings at their defaults stay out, so that runs recorded before they existed keep their fingerprints.
+    if optimizer != "adam":
+        settings["optimizer"] = optimizer
+        modules.append("sdlm.py")
+    if distortions:
+        settings["distortions"] = True
+        modules.append("distortions.py")
     digest = hashlib.sha256()
-    digest.update(json.dumps({"model": model_name, "epochs": epochs, "seed": seed, "train_size": train_size,
-                              "recipe": repr(RECIPES[model_name])}, sort_keys=True).encode())
+    digest.update(json.dumps(settings, sort_keys=True).encode())
     here = Path(__file__).parent
-    for name in _RUN_MODULES:
+    for name in modules:
         digest.update(_code_only(here / name).encode())
     (x_train, y_train), (x_test, y_test) = load_mnist()
     for array in (x_train, y_train, x_test, y_test):
@@ -180,7 +220,7 @@ def _code_only(path: Path) -> str:
 
 def train(model_name: str = "faithful", epochs: int = 20, seed: int = 0,
           out: str | os.PathLike | None = None, verbose: int = 1, reuse: bool = True,
-          train_size: int | None = None) -> Run:
+          train_size: int | None = None, optimizer: str = "adam", distortions: bool = False) -> Run:
     """Train a model on all 60,000 training images, or reuse the finished run.
 
     Parameters
@@ -202,19 +242,24 @@ def train(model_name: str = "faithful", epochs: int = 20, seed: int = 0,
     train_size : int or None
         Train on the first ``train_size`` images only (quick experiments and tests);
         None uses all 60,000.
+    optimizer : str
+        ``"adam"``, the book's recipe, or ``"sdlm"``, the paper's stochastic diagonal
+        Levenberg-Marquardt with an update after every pattern (faithful model only).
+    distortions : bool
+        Train on randomly distorted images, the paper's second experiment
+        (:mod:`lenet5_lesson.distortions`).
     """
-    if not isinstance(model_name, str) or model_name not in MODEL_NAMES:
-        raise ValueError(f"model_name={model_name!r} must be one of {', '.join(MODEL_NAMES)}")
+    _check_run(model_name, optimizer, distortions)
     epochs = checks.integer("epochs", epochs, 1, 100)
     seed = checks.integer("seed", seed, 0, 2**31 - 1)
     if train_size is not None:
         train_size = checks.integer("train_size", train_size, 1, 60_000)
     print_ = print if verbose else (lambda *a, **k: None)
-    key = fingerprint(model_name, epochs, seed, train_size)
-    shipped = shipped_folder(model_name, seed)
+    key = fingerprint(model_name, epochs, seed, train_size, optimizer, distortions)
+    shipped = shipped_folder(model_name, seed, optimizer, distortions)
     if out is None:
         cache = Path(os.environ.get("LENET5_CACHE", Path.home() / ".cache" / "lenet5_lesson"))
-        out = cache / f"{model_name}-{key[:16]}"
+        out = cache / f"{shipped.name}-{key[:16]}"
         # The shipped run first: its record (its epoch times, say) is what the book reports,
         # not that of an equal run that a reader's cache happens to hold.
         candidates = (shipped, out)
@@ -228,7 +273,7 @@ def train(model_name: str = "faithful", epochs: int = 20, seed: int = 0,
                 print_(f"Reusing the finished {model_name} run in {folder}: same code, data, "
                        f"seed and {epochs} epochs (test error {100 * history['test_error'][-1]:.2f} %).")
                 return Run(model_name, folder, history, reused=True)
-    return _fit(model_name, epochs, seed, train_size, out, key, verbose)
+    return _fit(model_name, epochs, seed, train_size, out, key, verbose, optimizer, distortions)
 
 
 def _finished(folder: Path, key: str) -> dict | None:
@@ -242,17 +287,23 @@ def _finished(folder: Path, key: str) -> dict | None:
 
 
 def _fit(model_name: str, epochs: int, seed: int, train_size: int | None, out: Path, key: str,
-         verbose: int) -> Run:
+         verbose: int, optimizer: str = "adam", distortions: bool = False) -> Run:
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     (x_train, y_train), (x_test, y_test) = load_mnist()
     x_train, y_train = x_train[:train_size], y_train[:train_size]
     model = build_model(model_name)
-    history = {"model": model_name, "epochs": epochs, "seed": seed, "train_size": len(x_train),
-               "batch_size": RECIPES[model_name].batch_size, "fingerprint": key}
+    if optimizer == "sdlm":
+        model.compile(optimizer=SDLM(), loss=MAPLoss())
+    steps = recipe(model_name, optimizer)
+    history = {"model": model_name, "optimizer": optimizer, "distortions": distortions, "epochs": epochs,
+               "seed": seed, "train_size": len(x_train), "batch_size": steps.batch_size, "fingerprint": key}
     training = (model_inputs(model_name, x_train), y_train)
     evaluation = {"train_error": training, "test_error": (model_inputs(model_name, x_test), y_test)}
-    history.update(fit_epochs(model, RECIPES[model_name], epochs, seed, training, evaluation, verbose))
+    # The distortions wrap the model and share its weights: the wrapper trains, the model is saved.
+    trained = with_distortions(model, seed) if distortions else model
+    fit = fit_sdlm if optimizer == "sdlm" else fit_epochs
+    history.update(fit(trained, steps, epochs, seed, training, evaluation, verbose))
     out.mkdir(parents=True, exist_ok=True)
     # An uncompiled twin saves the weights without Adam's state, a third of the size.
     bare = build_model(model_name, compile=False)
@@ -266,7 +317,8 @@ def write_provenance(run: Run, command: str) -> None:
     """Write ``provenance.json`` beside a run: the command, settings, data checksums, result."""
     from .data import MNIST_FILES  # noqa: PLC0415
 
-    record = {"command": command, "model": run.model_name, "epochs": run.history["epochs"],
+    record = {"command": command, "model": run.model_name, "optimizer": run.history.get("optimizer", "adam"),
+              "distortions": run.history.get("distortions", False), "epochs": run.history["epochs"],
               "seed": run.history["seed"], "batch_size": run.history["batch_size"],
               "data_sha256": MNIST_FILES, "fingerprint": run.history["fingerprint"],
               "test_error": run.test_error, "train_seconds": round(sum(run.history["seconds"]), 1),
