@@ -52,13 +52,19 @@ def distortion_layers(seed: int | None = None) -> keras.Sequential:
 def with_distortions(model: keras.Model, seed: int | None = None) -> keras.Model:
     """``model`` behind :func:`distortion_layers`: trained on distorted images, evaluated on the originals.
 
-    The returned model shares ``model``'s layers and weights, so training it trains ``model``.
-    It is compiled like ``model`` when ``model`` is compiled.
+    The returned model calls ``model``'s own layers, in order, after the distortions: it shares their
+    weights, so training it trains ``model``, and its last layer is ``model``'s (the RBF output
+    for LeNet-5, which tells :func:`~lenet5_lesson.models.predict_digits` to pick the smallest
+    penalty). It is compiled like ``model`` when ``model`` is compiled.
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    wrapped = keras.Sequential([keras.Input(model.input_shape[1:]), distortion_layers(seed), model],
-                               name=f"{model.name}_distorted")
+    x = inputs = keras.Input(model.input_shape[1:])
+    x = distortion_layers(seed)(x)
+    for layer in model.layers:
+        if not isinstance(layer, keras.layers.InputLayer):
+            x = layer(x)
+    wrapped = keras.Model(inputs, x, name=f"{model.name}_distorted")
     if model.optimizer is not None and getattr(model, "loss", None) is not None:
         wrapped.compile(optimizer=model.optimizer, loss=model.loss)
     return wrapped

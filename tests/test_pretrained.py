@@ -53,10 +53,11 @@ def test_every_shipped_record_is_current_and_only_the_books_weights_ship(mnist_d
     assert folders
     for folder in folders:
         history = json.loads((folder / "history.json").read_text())
-        name, seed = history["model"], history["seed"]
-        assert folder == shipped_folder(name, seed)
+        name, seed, optimizer, distorted = (history[key] for key in ("model", "seed", "optimizer", "distortions"))
+        assert folder == shipped_folder(name, seed, optimizer, distorted)
         # A record whose code, recipe or data changed since it was trained describes another network.
-        assert history["fingerprint"] == fingerprint(name, history["epochs"], seed), folder.name
+        assert history["fingerprint"] == fingerprint(name, history["epochs"], seed, None, optimizer, distorted), \
+            folder.name
         assert (folder / "model.weights.h5").is_file() == (folder.name in SHIPPED_WEIGHTS), folder.name
         assert (folder / "provenance.json").is_file()
     size = sum(p.stat().st_size for p in SHIPPED_RUNS.rglob("*") if p.is_file())
