@@ -11,21 +11,25 @@ from . import checks
 from .training import SHIPPED_RUNS, Run, shipped_folder
 
 
-def shipped_run(model_name: str = "faithful", seed: int = 0) -> Run:
+def shipped_run(model_name: str = "faithful", seed: int = 0, optimizer: str = "adam",
+                distortions: bool = False) -> Run:
     """The training run shipped with the package for ``model_name`` and ``seed``, with its history.
 
-    Only the runs in :data:`~lenet5_lesson.training.SHIPPED_WEIGHTS` ship their weights; for the
-    others :meth:`~lenet5_lesson.training.Run.model` is not available, and :func:`~lenet5_lesson.training.train`
-    trains them anew.
+    ``optimizer="sdlm"`` asks for a run with the paper's optimiser, ``distortions=True`` for one
+    on distorted images (see :func:`~lenet5_lesson.training.train`). Only the runs in
+    :data:`~lenet5_lesson.training.SHIPPED_WEIGHTS` ship their weights; for the others
+    :meth:`~lenet5_lesson.training.Run.model` is not available, and
+    :func:`~lenet5_lesson.training.train` trains them anew.
     """
     seed = checks.integer("seed", seed, low=0)
-    folder = shipped_folder(model_name, seed)
+    folder = shipped_folder(model_name, seed, optimizer, distortions)
     try:
         history = json.loads((folder / "history.json").read_text())
     except FileNotFoundError as err:
+        options = (" --optimizer sdlm" if optimizer == "sdlm" else "") + (" --distortions" if distortions else "")
         raise FileNotFoundError(
             f"no shipped run for {model_name!r} with seed {seed} in {folder}; reinstall lenet5_lesson, or train "
-            f"one with python -m lenet5_lesson --model {model_name} --seed {seed} --ship") from err
+            f"one with python -m lenet5_lesson --model {model_name}{options} --seed {seed} --ship") from err
     return Run(model_name, folder, history, reused=True)
 
 
@@ -52,20 +56,23 @@ class SeedSummary:
         return abs(error - self.mean) <= spreads * self.std
 
 
-def seed_summary(model_name: str) -> SeedSummary:
-    """Every shipped run of ``model_name`` (seed 0 and ``runs/<model>-seed<k>``), summarised.
+def seed_summary(model_name: str, optimizer: str = "adam", distortions: bool = False) -> SeedSummary:
+    """Every shipped run of ``model_name`` with ``optimizer`` and ``distortions``, one per seed
+    (``runs/<name>`` for seed 0 and ``runs/<name>-seed<k>``, see
+    :func:`~lenet5_lesson.training.shipped_folder`), summarised.
 
     Raises
     ------
     FileNotFoundError
-        If no run of that model ships with the package.
+        If no such run ships with the package.
     """
-    folders = sorted(SHIPPED_RUNS.glob(f"{model_name}-seed*"))
-    if shipped_folder(model_name).is_dir():
-        folders.insert(0, shipped_folder(model_name))
+    first = shipped_folder(model_name, 0, optimizer, distortions)
+    folders = sorted(SHIPPED_RUNS.glob(f"{first.name}-seed*"))
+    if first.is_dir():
+        folders.insert(0, first)
     histories = [json.loads((folder / "history.json").read_text()) for folder in folders]
     if not histories:
-        raise FileNotFoundError(f"no shipped runs of {model_name!r} in {SHIPPED_RUNS}")
+        raise FileNotFoundError(f"no shipped runs of {first.name!r} in {SHIPPED_RUNS}")
     ordered = sorted(histories, key=lambda h: h["seed"])
     return SeedSummary(model_name, tuple(h["seed"] for h in ordered), tuple(h["test_error"][-1] for h in ordered))
 

@@ -96,3 +96,30 @@ def test_seed_spread_reference_label_sits_on_its_line():
 
     fig = seed_spread_figure({"a": SeedSummary("a", (0, 1), (0.01, 0.2))}, reference=("paper", 0.95))
     assert fig.layout.annotations[0].x == pytest.approx(np.log10(0.95)) and fig.layout.shapes[0].x0 == 0.95
+
+
+def test_error_curves_colour_the_seeds_of_one_recipe_alike():
+    from lenet5_lesson.figures.training import error_curves
+
+    histories = {"SDLM seed 0": {"test_error": [0.05, 0.02]}, "SDLM seed 1": {"test_error": [0.04, 0.03]},
+                 "Adam seed 0": {"test_error": [0.03, 0.01, 0.009]}}
+    fig = error_curves(histories, reference=("paper: 0.95 %", 0.95))
+    assert [t.name for t in fig.data] == list(histories)
+    assert fig.data[0].line.color == fig.data[1].line.color != fig.data[2].line.color
+    assert list(fig.data[2].y) == pytest.approx([3.0, 1.0, 0.9])
+    assert fig.layout.yaxis.type == "log" and fig.layout.shapes[0].y0 == 0.95
+    with pytest.raises(ValueError, match="'broken' must hold a non-empty list 'test_error'"):
+        error_curves({"broken": {"test_error": []}})
+    with pytest.raises(ValueError, match="at least one run"):
+        error_curves({})
+
+
+def test_step_range_figure_draws_both_ends_of_every_pass():
+    from lenet5_lesson.figures.training import step_range_figure
+
+    history = {"step_min": [1e-5, 2e-6], "step_max": [2e-3, 1e-3]}
+    fig = step_range_figure({"seed 0": history}, reference=(7e-5, 0.016))
+    assert list(fig.data[0].y) == history["step_max"] and list(fig.data[1].y) == history["step_min"]
+    assert list(fig.data[-1].y) == [7e-5, 0.016] and fig.layout.yaxis.type == "log"
+    with pytest.raises(ValueError, match="train it with optimizer='sdlm'"):
+        step_range_figure({"adam": {"test_error": [0.1]}})

@@ -155,3 +155,84 @@ def seed_spread_figure(summaries: Mapping[str, SeedSummary], reference: tuple[st
                                     "the mean as a blue diamond with a bar of one standard deviation either side"
                                     + (", and the paper's error as a dashed red line." if reference else "."))})
     return fig
+
+
+def error_curves(histories: Mapping[str, Mapping], reference: tuple[str, float] | None = None,
+                 title: str = "Test error per pass") -> go.Figure:
+    """The test error (%) after every epoch of several runs, one line each, on a logarithmic axis.
+
+    Parameters
+    ----------
+    histories : mapping of str to mapping
+        Line label to a run's history (``test_error`` per epoch, as fractions). Labels that share
+        their text before " seed" share a colour, so the seeds of one recipe read as one family.
+    reference : (str, float) or None
+        A labelled error in percent, drawn as a dashed line: the paper's, say.
+    title : str
+        The figure's title.
+    """
+    if not histories:
+        raise ValueError("histories must name at least one run")
+    families: dict[str, str] = {}
+    palette = ("#08519c", "#d95f02", "#1b9e77", "#7570b3")
+    fig = go.Figure()
+    for label, history in histories.items():
+        errors = history.get("test_error") if isinstance(history, Mapping) else None
+        if not errors:
+            raise ValueError(f"the history of {label!r} must hold a non-empty list 'test_error'")
+        family = label.split(" seed")[0]
+        colour = families.setdefault(family, palette[len(families) % len(palette)])
+        fig.add_scatter(x=list(range(1, len(errors) + 1)), y=[100 * e for e in errors], name=label,
+                        mode="lines", line={"color": colour, "width": 1.5}, legendgroup=family,
+                        hovertemplate=f"{label}, epoch %{{x}}: %{{y:.2f}} %<extra></extra>")
+    if reference is not None:
+        name, value = reference
+        value = checks.number("reference error", value, above=0)
+        fig.add_hline(y=value, line={"color": "#d62728", "dash": "dash"}, annotation_text=name,
+                      annotation_position="top right", annotation_font_color="#d62728")
+    fig.update_layout(title=title, xaxis_title="pass over the 60,000 training images",
+                      yaxis_title="test error (%), logarithmic axis", yaxis_type="log", height=440,
+                      legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10},
+                      meta={"alt": "Test error after every pass of each run, one line per run and one colour per "
+                                   "recipe, on a logarithmic axis" + (", with a dashed reference line." if reference
+                                                                       else ".")})
+    return fig
+
+
+def step_range_figure(histories: Mapping[str, Mapping], reference: tuple[float, float] | None = None,
+                      title: str = "SDLM's effective steps per pass") -> go.Figure:
+    """The smallest and largest effective step eta / (mu + h_kk) of every pass of SDLM runs.
+
+    Parameters
+    ----------
+    histories : mapping of str to mapping
+        Label to the history of a run trained with SDLM (``step_min`` and ``step_max`` per pass).
+    reference : (float, float) or None
+        The paper's range for the first pass, drawn as a bar at pass 1.
+    title : str
+        The figure's title.
+    """
+    if not histories:
+        raise ValueError("histories must name at least one run")
+    fig = go.Figure()
+    for n, (label, history) in enumerate(histories.items()):
+        if not history.get("step_min") or len(history.get("step_max", ())) != len(history["step_min"]):
+            raise ValueError(f"the history of {label!r} must hold step_min and step_max, one per pass: "
+                             "train it with optimizer='sdlm'")
+        passes = list(range(1, len(history["step_min"]) + 1))
+        for key, dash in (("step_max", "solid"), ("step_min", "dot")):
+            fig.add_scatter(x=passes, y=history[key], mode="lines+markers", legendgroup=label,
+                            name=f"{label}: {'largest' if key == 'step_max' else 'smallest'} step",
+                            line={"color": ("#08519c", "#6baed6", "#2171b5", "#9ecae1")[n % 4], "dash": dash},
+                            hovertemplate=f"{label}, pass %{{x}}: %{{y:.2g}}<extra></extra>")
+    if reference is not None:
+        low, high = (checks.number("reference step", value, above=0) for value in reference)
+        fig.add_scatter(x=[1, 1], y=[low, high], mode="lines+markers", name="the paper, first pass",
+                        line={"color": "#d62728", "width": 6}, marker={"size": 10, "symbol": "line-ew-open"})
+    fig.update_layout(title=title, xaxis_title="pass", yaxis_title="eta / (mu + h), logarithmic axis",
+                      yaxis_type="log", height=440, legend={"orientation": "h", "y": -0.2},
+                      margin={"l": 10, "r": 10},
+                      meta={"alt": "The largest and smallest effective step size of every SDLM pass on a "
+                                   "logarithmic axis, falling with the schedule"
+                                   + (", and the paper's first-pass range as a red bar." if reference else ".")})
+    return fig
