@@ -23,23 +23,21 @@ import tensorflow as tf
 from keras import ops
 
 from . import checks, paper
+from .data import load_mnist, preprocess
 from .fitting import fit_epochs
 from .layers import EuclideanRBF, squash
-
-#: The paper's eta per pass: (passes, eta) pairs; the last continues to the end.
-PAPER_SCHEDULE = ((2, 5e-4), (3, 2e-4), (3, 1e-4), (4, 5e-5), (1, 1e-5))
+from .losses import MAPLoss
+from .models import build_lenet5
 
 #: The book's eta is the paper's divided by ten. With the paper's own, the first pass diverges
-#: here within a few hundred patterns (``benchmarks/sdlm_eta.py``): the curvature measured on the
-#: initial weights is tiny below F6, so those weights take the largest step, eta / mu, until the
-#: network saturates.
+#: here within a few hundred patterns (:func:`first_patterns` measures it): the curvature measured
+#: on the initial weights is tiny below F6, so those weights take the largest step, eta / mu,
+#: until the network saturates.
 ETA_SCALE = 0.1
 
-#: The schedule the book trains with: the paper's stages, each eta times :data:`ETA_SCALE`.
-BOOK_SCHEDULE = tuple((passes, eta * ETA_SCALE) for passes, eta in PAPER_SCHEDULE)
-
-#: The paper's mu: it bounds every step by eta / mu where the curvature is near zero.
-PAPER_MU = 0.02
+#: The schedule the book trains with: the paper's stages (:data:`lenet5_lesson.paper.SDLM_SCHEDULE`),
+#: each eta times :data:`ETA_SCALE`.
+BOOK_SCHEDULE = tuple((passes, eta * ETA_SCALE) for passes, eta in paper.SDLM_SCHEDULE)
 
 #: Patterns on which the curvature is estimated before each pass, as in the paper.
 CURVATURE_PATTERNS = 500
@@ -65,7 +63,7 @@ class SDLM(keras.optimizers.Optimizer):
         bounded step; the paper's is 0.02.
     """
 
-    def __init__(self, learning_rate: float = PAPER_SCHEDULE[0][1], mu: float = PAPER_MU,
+    def __init__(self, learning_rate: float = paper.SDLM_SCHEDULE[0][1], mu: float = paper.SDLM_MU,
                  name: str = "sdlm", **kwargs):
         if not callable(learning_rate):
             checks.number("learning_rate", learning_rate, above=0, below=1)
@@ -226,7 +224,7 @@ class _OnePass:
 
 def fit_sdlm(model: keras.Model, recipe, epochs: int, seed: int, training: tuple[np.ndarray, np.ndarray],
              evaluation: dict[str, tuple[np.ndarray, np.ndarray]], verbose: int = 1,
-             patterns: int = CURVATURE_PATTERNS) -> dict[str, list]:
+             patterns: int | None = None) -> dict[str, list]:
     """Train with SDLM a pass at a time, re-estimating the curvature before each pass.
 
     Parameters
@@ -237,8 +235,9 @@ def fit_sdlm(model: keras.Model, recipe, epochs: int, seed: int, training: tuple
         Batch size (1 for the paper's update after every pattern) and eta per pass.
     epochs, seed, training, evaluation, verbose
         As for :func:`~lenet5_lesson.fitting.fit_epochs`.
-    patterns : int
-        Training patterns the curvature is estimated on before each pass.
+    patterns : int or None
+        Training patterns the curvature is estimated on before each pass; None takes
+        :data:`CURVATURE_PATTERNS`, or every training pattern when there are fewer.
 
     Returns
     -------
@@ -248,6 +247,8 @@ def fit_sdlm(model: keras.Model, recipe, epochs: int, seed: int, training: tuple
     """
     if not isinstance(model.optimizer, SDLM):
         raise TypeError(f"fit_sdlm needs a model compiled with SDLM, not {type(model.optimizer).__name__}")
+    if patterns is None:
+        patterns = min(CURVATURE_PATTERNS, len(training[0]))
     patterns = checks.integer("patterns", patterns, 1, len(training[0]))
     rng = np.random.default_rng(seed)
     history: dict[str, list] = {}
@@ -267,3 +268,37 @@ def fit_sdlm(model: keras.Model, recipe, epochs: int, seed: int, training: tuple
             print(f"  pass {epoch + 1}: eta {rate:g}, steps {low:.2g} to {high:.2g}, {errors}, "
                   f"{one['seconds'][0]:.1f} s", flush=True)
     return history
+
+
+def first_patterns(eta: float, patterns: int = 1000, seed: int = 0) -> dict[str, float]:
+    """Train a fresh faithful LeNet-5 with SDLM for its first ``patterns`` training patterns only.
+
+    The curvature is estimated once, on the initial weights, as before a run's first pass; then
+    every pattern takes one step. Enough to see whether an eta diverges at the start.
+
+    Parameters
+    ----------
+    eta : float
+        The global step.
+    patterns : int
+        How many of the first training patterns to learn from, one step each (at least 500).
+    seed : int
+        Seed of the initial weights.
+
+    Returns
+    -------
+    dict
+        ``loss`` (the mean MAP loss over those patterns), ``test_error`` (on the 10,000 test digits),
+        ``step_min`` and ``step_max`` (the effective steps), ``c1_largest`` (the largest C1 weight after).
+    """
+    patterns = checks.integer("patterns", patterns, CURVATURE_PATTERNS, 60_000)
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    keras.utils.set_random_seed(checks.integer("seed", seed, 0, 2**31 - 1))
+    model = build_lenet5(compile=False)
+    model.compile(optimizer=SDLM(), loss=MAPLoss())
+    history = fit_sdlm(model, _OnePass(1, checks.number("eta", eta, above=0, below=1)), 1, seed,
+                       (preprocess(x_train[:patterns]), y_train[:patterns]),
+                       {"test_error": (preprocess(x_test), y_test)}, verbose=0)
+    measured = {key: history[key][0] for key in ("loss", "test_error", "step_min", "step_max")}
+    measured["c1_largest"] = float(np.abs(model.get_layer("C1").kernel.numpy()).max())
+    return measured

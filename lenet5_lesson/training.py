@@ -17,7 +17,6 @@ import time
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import keras
@@ -30,7 +29,7 @@ from .distortions import with_distortions
 from .fitting import fit_epochs
 from .losses import MAPLoss
 from .models import ABLATIONS, MODEL_NAMES, build_model
-from .sdlm import BOOK_SCHEDULE, CURVATURE_PATTERNS, SDLM, fit_sdlm
+from .sdlm import BOOK_SCHEDULE, SDLM, fit_sdlm
 
 #: Where the runs that ship with the package are, one folder per run (see :func:`shipped_folder`).
 SHIPPED_RUNS = Path(__file__).with_name("runs")
@@ -311,8 +310,7 @@ def _fit(model_name: str, epochs: int, seed: int, train_size: int | None, out: P
     evaluation = {"train_error": training, "test_error": (model_inputs(model_name, x_test), y_test)}
     # The distortions wrap the model and share its weights: the wrapper trains, the model is saved.
     trained = with_distortions(model, seed) if distortions else model
-    # A quick run on fewer images than SDLM's 500 estimates the curvature on all of them.
-    fit = partial(fit_sdlm, patterns=min(CURVATURE_PATTERNS, len(x_train))) if optimizer == "sdlm" else fit_epochs
+    fit = fit_sdlm if optimizer == "sdlm" else fit_epochs
     history.update(fit(trained, steps, epochs, seed, training, evaluation, verbose))
     out.mkdir(parents=True, exist_ok=True)
     # An uncompiled twin saves the weights without Adam's state, a third of the size.

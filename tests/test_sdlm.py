@@ -12,7 +12,7 @@ import tensorflow as tf
 from lenet5_lesson import build_lenet5, paper, train
 from lenet5_lesson.layers import EuclideanRBF, squash
 from lenet5_lesson.losses import MAPLoss
-from lenet5_lesson.sdlm import ETA_SCALE, PAPER_SCHEDULE, RBF_CURVATURE, SDLM, gauss_newton_diagonal
+from lenet5_lesson.sdlm import ETA_SCALE, RBF_CURVATURE, SDLM, first_patterns, gauss_newton_diagonal
 from lenet5_lesson.training import SDLM_RECIPE, recipe
 
 
@@ -147,9 +147,9 @@ def test_set_curvature_refuses_wrong_shapes_and_negative_values():
 
 def test_the_recipe_is_the_papers_schedule_at_a_tenth_with_an_update_per_pattern():
     assert recipe("faithful", "sdlm") == SDLM_RECIPE and SDLM_RECIPE.batch_size == 1
-    paper_rates = [eta for passes, eta in PAPER_SCHEDULE for _ in range(passes)]
+    paper_rates = [eta for passes, eta in paper.SDLM_SCHEDULE for _ in range(passes)]
     assert [SDLM_RECIPE.learning_rate(e) for e in range(len(paper_rates) + 2)] == pytest.approx(
-        [ETA_SCALE * eta for eta in paper_rates + [PAPER_SCHEDULE[-1][1]] * 2])
+        [ETA_SCALE * eta for eta in paper_rates + [paper.SDLM_SCHEDULE[-1][1]] * 2])
 
 
 def test_training_with_sdlm_records_the_steps_of_every_pass(tmp_path, mnist_dir):
@@ -184,3 +184,13 @@ def test_sdlm_optimizer_serialises_with_its_mu():
     model = build_lenet5(compile=False)
     model.compile(optimizer=SDLM(), loss=MAPLoss())
     assert isinstance(model.optimizer, SDLM)
+
+
+def test_the_papers_eta_diverges_at_the_start_and_the_books_does_not(mnist_dir):
+    paper_eta, book_eta = (first_patterns(eta, patterns=1000) for eta in (5e-4, 5e-4 * ETA_SCALE))
+    assert paper_eta["step_max"] == pytest.approx(5e-4 / 0.02) and book_eta["step_max"] == pytest.approx(5e-5 / 0.02)
+    # A fresh network's penalties start near 84: the paper's eta ends far above, the book's below.
+    assert paper_eta["loss"] > 100 > 84 > book_eta["loss"]
+    assert paper_eta["test_error"] > 0.85 > 0.6 > book_eta["test_error"]
+    with pytest.raises(ValueError, match="patterns=100 must be between 500 and 60000"):
+        first_patterns(5e-5, patterns=100)
