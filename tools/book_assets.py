@@ -1,10 +1,12 @@
-"""Copy the JavaScript the book serves itself into ``_build/assets/vendor/`` (outside the sources).
+"""Copy the JavaScript the book serves itself into ``_build/assets/`` (outside the sources), LeNet-5 included.
 
 The built pages load plotly.js and MathJax from their own ``_static`` folder, never from a
 CDN: plotly.js comes from the installed ``plotly`` Python package (so it always matches the
 version that wrote the figures), MathJax 3 and require.js from ``node_modules`` (``npm ci``
 installs the versions pinned in ``package-lock.json``), and thebe, which the "Live code" button
-loads, from its pinned npm tarball (see ``thebe_package``). Run before ``jupyter-book build``::
+loads, from its pinned npm tarball (see ``thebe_package``). The in-browser LeNet-5, the package's
+``engine.js`` and the shipped run's weights exported as ``weights.js``, goes to ``_build/assets/lenet5/``
+(see ``engine``). Run before ``jupyter-book build``::
 
     python tools/book_assets.py
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "_build" / "assets" / "vendor"
+ENGINE = ROOT / "_build" / "assets" / "lenet5"
 
 # The parts of MathJax's es5 bundle the pages can ask for: the TeX+CHTML component the
 # page loads, its fonts, the TeX extensions it autoloads, and the accessibility, menu and
@@ -117,16 +120,32 @@ def vendor(target: Path = VENDOR) -> list[Path]:
     return written
 
 
+def engine(target: Path = ENGINE) -> list[Path]:
+    """Write the package's ``engine.js`` and the shipped faithful run's weights as ``weights.js`` into ``target``.
+
+    The weights are exported here, at build time, from ``lenet5_lesson/runs/faithful``, so the
+    repository holds them once; the pages load both scripts from ``_static/lenet5/``.
+    """
+    # Imported here: it loads Keras, which the vendoring above does not need.
+    from lenet5_lesson.explorers.engine import write_assets  # noqa: PLC0415
+
+    return write_assets(target)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", type=Path, default=VENDOR, help="folder to copy into (default: %(default)s)")
+    parser.add_argument("--engine-target", type=Path, default=ENGINE,
+                        help="folder for engine.js and weights.js (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
         written = vendor(args.target)
+        scripts = engine(args.engine_target)
     except (FileNotFoundError, ValueError, subprocess.CalledProcessError) as err:
         print(f"book_assets: {err}", file=sys.stderr)
         return 1
-    print(f"book_assets: {len(written)} paths copied into {args.target}")
+    print(f"book_assets: {len(written)} paths copied into {args.target}, "
+          f"{len(scripts)} scripts written into {args.engine_target}")
     return 0
 
 
