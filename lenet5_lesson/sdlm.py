@@ -231,7 +231,7 @@ def fit_sdlm(model: keras.Model, recipe, epochs: int, seed: int, training: tuple
     ----------
     model : keras.Model
         Compiled with an :class:`SDLM` optimiser and the MAP loss.
-    recipe : Recipe
+    recipe : lenet5_lesson.training.Recipe
         Batch size (1 for the paper's update after every pattern) and eta per pass.
     epochs, seed, training, evaluation, verbose
         As for :func:`~lenet5_lesson.fitting.fit_epochs`.
