@@ -33,6 +33,18 @@ def test_provenance_records_how_the_weights_were_made():
     assert record["data_sha256"] == MNIST_FILES
 
 
+@pytest.mark.parametrize("folder", ["faithful", "modern", "seed", "faithful-sdlm", "faithful-distortions"])
+def test_every_shipped_weight_file_reproduces_its_recorded_test_error(folder, mnist):
+    from lenet5_lesson.training import SHIPPED_RUNS, SHIPPED_WEIGHTS, Run
+
+    assert folder in SHIPPED_WEIGHTS
+    _, (x_test, y_test) = mnist
+    history = json.loads((SHIPPED_RUNS / folder / "history.json").read_text())
+    model = Run(history["model"], SHIPPED_RUNS / folder, history).model()
+    error = float(np.mean(predict_digits(model, model_inputs(history["model"], x_test)) != y_test))
+    assert error == pytest.approx(history["test_error"][-1], abs=1e-4)
+
+
 @pytest.mark.parametrize(("name", "epochs"), SHIPPED.items())
 def test_book_reuses_the_shipped_runs(name, epochs, mnist_dir):
     # A stale shipped run (model code or recipe changed since training) would make the book retrain.
