@@ -15,11 +15,11 @@ import numpy as np
 
 from . import checks, paper
 
-#: Largest shift, as a fraction of the 32-pixel side: 2 pixels either way.
+#: Largest shift as a fraction of the 32-pixel side, 2 pixels either way.
 SHIFT = 2 / 32
 
-#: Largest change of height or of width, drawn independently: equal draws scale the digit,
-#: opposite ones squeeze it.
+#: Largest change of height or of width, each drawn on its own, so that equal draws scale the
+#: digit and opposite ones squeeze it.
 SCALE = 0.1
 
 #: Largest horizontal shear (the tangent of the slant).

@@ -30,20 +30,20 @@ from .losses import MAPLoss
 from .models import build_lenet5
 
 #: The book's eta is the paper's divided by ten. With the paper's own, the first pass diverges
-#: here within a few hundred patterns (:func:`first_patterns` measures it): the curvature measured
-#: on the initial weights is tiny below F6, so those weights take the largest step, eta / mu,
-#: until the network saturates.
+#: here within a few hundred patterns, as :func:`first_patterns` measures, because the curvature
+#: measured on the initial weights is tiny below F6, so those weights take the largest step,
+#: eta / mu, until the network saturates.
 ETA_SCALE = 0.1
 
-#: The schedule the book trains with: the paper's stages (:data:`lenet5_lesson.paper.SDLM_SCHEDULE`),
-#: each eta times :data:`ETA_SCALE`.
+#: The schedule the book trains with, the paper's stages (:data:`lenet5_lesson.paper.SDLM_SCHEDULE`)
+#: with each eta times :data:`ETA_SCALE`.
 BOOK_SCHEDULE = tuple((passes, eta * ETA_SCALE) for passes, eta in paper.SDLM_SCHEDULE)
 
 #: Patterns on which the curvature is estimated before each pass, as in the paper.
 CURVATURE_PATTERNS = 500
 
-#: d2E/dx_j^2 at the RBF layer's input: the correct class's penalty sum_j (x_j - w_j)^2 has
-#: second derivative exactly 2 in each x_j, whatever the class.
+#: d2E/dx_j^2 at the RBF layer's input, exact because the correct class's penalty
+#: sum_j (x_j - w_j)^2 has second derivative 2 in each x_j, whatever the class.
 RBF_CURVATURE = 2.0
 
 

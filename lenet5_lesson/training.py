@@ -77,12 +77,12 @@ RECIPES: dict[str, Recipe] = {
     **{name: Recipe(batch_size=32, schedule=_STAGES) for name in ABLATIONS},
 }
 
-#: SDLM's recipe: an update after every pattern and the paper's stages of eta, as in the paper, but
-#: each eta a tenth of the paper's (see :data:`lenet5_lesson.sdlm.ETA_SCALE`).
+#: The recipe of SDLM runs, with an update after every pattern and the paper's stages of eta, as in the
+#: paper, but each eta a tenth of the paper's (see :data:`lenet5_lesson.sdlm.ETA_SCALE`).
 SDLM_RECIPE = Recipe(batch_size=1, schedule=BOOK_SCHEDULE)
 
 
-#: The recipe on distorted images: the same stages, three times as long. The paper's passes with
+#: The recipe on distorted images, with the same stages three times as long. The paper's passes with
 #: distortions went over 600,000 images (60,000 and nine distorted copies of each), ten times ours,
 #: and a network that never sees the same image twice keeps learning for longer.
 DISTORTIONS_RECIPE = Recipe(batch_size=32, schedule=tuple((3 * epochs, rate) for epochs, rate in _STAGES))

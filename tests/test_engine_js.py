@@ -23,6 +23,7 @@ from conftest import ROOT, tool
 
 from lenet5_lesson import paper, preprocess
 from lenet5_lesson.explorers import engine
+from lenet5_lesson.training import SHIPPED_WEIGHTS
 
 DIGITS = 200
 TOLERANCE = 1e-4
@@ -186,7 +187,14 @@ def test_the_engine_ships_in_the_wheel(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     (wheel,) = tmp_path.glob("lenet5_lesson-*.whl")
-    assert "lenet5_lesson/explorers/engine.js" in zipfile.ZipFile(wheel).namelist()
+    contents = zipfile.ZipFile(wheel).infolist()
+    names = [info.filename for info in contents]
+    assert "lenet5_lesson/explorers/engine.js" in names
+    # Every weight file the book loads ships, and the installed package stays under 5 MB.
+    for folder in SHIPPED_WEIGHTS:
+        assert f"lenet5_lesson/runs/{folder}/model.weights.h5" in names, folder
+    installed = sum(info.file_size for info in contents)
+    assert installed < 5_000_000, f"the installed package takes {installed:,} bytes"
 
 
 # ---- the engine, in Chromium ----
