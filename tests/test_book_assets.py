@@ -1,4 +1,5 @@
-"""tools/book_assets.py: thebe is unpacked from its checked tarball and pointed at the book's require.js."""
+"""tools/book_assets.py: thebe is unpacked from its checked tarball and pointed at the book's require.js,
+which holds anywidget's front end for the live explorers."""
 
 import io
 import tarfile
@@ -42,3 +43,9 @@ def test_a_thebe_tarball_with_another_hash_is_refused(tmp_path):
     with pytest.raises(ValueError, match="does not match the pinned integrity"):
         book_assets.thebe_package(tmp_path)
     assert not tarball.exists(), "a refused tarball must be removed so that the next build fetches it again"
+
+
+def test_anywidget_is_given_to_thebe_under_the_name_thebe_asks_for():
+    bundle = book_assets.anywidget_amd()
+    assert bundle.count("define(") == 1 and book_assets.ANYWIDGET_NAMED in bundle
+    assert "AnyModel" in bundle and "AnyView" in bundle

@@ -41,6 +41,12 @@ THEBE_INTEGRITY = "sha512-Rb/7kVhtlffXra3kIe7OuIGE7awsm2/fGWxw21DiNfnWLnUQiDl9AW
 # copy asks the page instead, where tools/static/thebe_kernel.js names the book's own require.js.
 THEBE_REQUIREJS_FETCH = re.compile(r'fetch\("https://[^"]+/require(?:\.min)?\.js"\)')
 THEBE_REQUIREJS_LOCAL = "fetch(window.THEBE_REQUIREJS_URL)"
+# thebe then asks that require.js for each widget's front end, and a CDN for any module it does not
+# hold already. The live explorers are anywidgets, so the copy thebe loads (require-widgets.js) is
+# require.js followed by anywidget's own AMD bundle (the one it ships for the classic notebook),
+# given the module name that thebe asks for.
+ANYWIDGET_DEFINE = 'define(["@jupyter-widgets/base"], widget_default);'
+ANYWIDGET_NAMED = 'define("anywidget", ["@jupyter-widgets/base"], widget_default);'
 
 
 def plotly_js() -> Path:
@@ -98,6 +104,23 @@ def vendor_thebe(tarball: Path, target: Path) -> Path:
     return target
 
 
+def anywidget_amd() -> str:
+    """anywidget's AMD bundle from the installed package, defining the module ``anywidget`` by name.
+
+    Raises
+    ------
+    ValueError
+        If the bundle does not end in the one anonymous ``define`` this expects.
+    """
+    from importlib import resources  # noqa: PLC0415
+
+    bundle = resources.files("anywidget").joinpath("nbextension", "index.js").read_text(encoding="utf-8")
+    if bundle.count(ANYWIDGET_DEFINE) != 1:
+        raise ValueError(f"anywidget's nbextension/index.js does not contain {ANYWIDGET_DEFINE!r} once: "
+                         "update tools/book_assets.py")
+    return bundle.replace(ANYWIDGET_DEFINE, ANYWIDGET_NAMED)
+
+
 def _copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
@@ -107,7 +130,7 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def vendor(target: Path = VENDOR) -> list[Path]:
-    """Copy plotly.js, MathJax, require.js and thebe into ``target``; return the top-level paths written."""
+    """Copy plotly.js, MathJax, require.js (alone and with anywidget) and thebe into ``target``; return the paths written."""
     written = [target / "plotly.min.js"]
     _copy(plotly_js(), written[0])
     source = mathjax_dir()
@@ -116,6 +139,8 @@ def vendor(target: Path = VENDOR) -> list[Path]:
         _copy(source / part, written[-1])
     written.append(target / "require.js")
     _copy(ROOT / "node_modules" / "requirejs" / "require.js", written[-1])
+    written.append(target / "require-widgets.js")
+    written[-1].write_text(written[-2].read_text(encoding="utf-8") + "\n" + anywidget_amd(), encoding="utf-8")
     written.append(vendor_thebe(thebe_package(), target / "thebe"))
     return written
 

@@ -1,16 +1,23 @@
-"""The shape calculator: n, k, s, p, d -> output size, the formula with numbers, every kernel position."""
+"""The shape calculator: n, k, s, p, d -> output size, the formula with numbers, every kernel position.
+
+Computed and drawn in the reader's browser by ``shape.js`` beside this module (see
+:mod:`lenet5_lesson.explorers.live`), in a live notebook and in the static book alike, with the
+arithmetic of :mod:`lenet5_lesson.shapes`; this class holds the five numbers and the presets
+the page offers, and checks them.
+"""
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-import numpy as np
-import plotly.graph_objects as go
+import traitlets
 
-from ..figures.grids import _CELL_COLOURS, CELL_LABELS, _discrete_scale, _taps
-from ..shapes import conv_output_size, effective_kernel, kernel_positions
-from ._common import Explorer
+from .. import checks
+from ..shapes import conv_output_size
+from .live import LiveExplorer
 
-#: Settings the static face steps through: (label, n, k, s, p, d).
+#: Largest value of n, k, s, p or d: the largest integer a browser's numbers hold exactly (2**53 - 1).
+MAX_INTEGER = 2**53 - 1
+
+#: Settings the explorer's menu offers: (label, n, k, s, p, d), LeNet-5's layers first.
 SHAPE_PRESETS: tuple[tuple[str, int, int, int, int, int], ...] = (
     ("C1: 32, k5", 32, 5, 1, 0, 1),
     ("S2: 28, k2 s2", 28, 2, 2, 0, 1),
@@ -23,150 +30,65 @@ SHAPE_PRESETS: tuple[tuple[str, int, int, int, int, int], ...] = (
     ("dilation 2: 9, k3", 9, 3, 1, 0, 2),
 )
 
-
-def formula_text(n: int, k: int, s: int, p: int, d: int) -> str:
-    """The output-size formula with the numbers put in, ending in the result (or why there is none)."""
-    general = "floor((n + 2p − d(k − 1) − 1) / s) + 1"
-    numbers = f"floor(({n} + 2·{p} − {d}·({k} − 1) − 1) / {s}) + 1"
-    try:
-        return f"{general} = {numbers} = {conv_output_size(n, k, s, p, d)}"
-    except ValueError:
-        return f"{general} = {numbers}: no kernel position fits"
+#: Each setting's name in messages and its smallest value.
+_RULES = {"n": ("input size n", 1), "k": ("kernel k", 1), "s": ("stride s", 1), "p": ("padding p", 0),
+          "d": ("dilation d", 1)}
 
 
-def impossible_message(n: int, k: int, s: int, p: int, d: int) -> str | None:
-    """A plain-language reason why no kernel position fits, or None when the settings are possible."""
-    span = effective_kernel(k, d)
-    if span <= n + 2 * p:
-        return None
-    spread = f"k = {k}" if d == 1 else f"k = {k} with dilation d = {d} spans {span} pixels"
-    return (f"The kernel ({spread}) is wider than the padded input ({n} + 2·{p} = {n + 2 * p} pixels), "
-            f"so it cannot be placed anywhere and there is no output. Shrink k or d, or add padding.")
+class ShapeCalculator(LiveExplorer):
+    """Input size ``n``, kernel ``k``, stride ``s``, padding ``p`` and dilation ``d``, each in a slider and a box.
 
+    The page shows the output size, the formula with the numbers put in, and the padded grid
+    with a dot at the centre of every kernel position; when no position fits it says why.
+    Setting a traitlet from Python (``calc.k = 3``) redraws the page, and moving a control in
+    the page sets the traitlet.
+    """
 
-def grid_categories(n: int, k: int, s: int, p: int, d: int) -> np.ndarray:
-    """Padded grid with each cell's category index into ``CELL_LABELS``; the first position's taps are marked."""
-    starts = kernel_positions(n, k, s, p, d)
-    size = n + 2 * p
-    cells = np.ones((size, size), dtype=int)
-    cells[p:p + n, p:p + n] = 0
-    read = np.zeros(size, dtype=bool)
-    for start in starts:
-        read[_taps(start, k, d)] = True
-    unread = ~(read[:, None] & read[None, :]) & (cells == 0)
-    cells[unread] = 2
-    taps = _taps(0, k, d)
-    cells[np.ix_(taps, taps)] = 3
-    return cells
+    explorer = "shape"
+    title = "The shape calculator"
 
+    n = traitlets.Int(32, help="input size n (pixels)").tag(sync=True)
+    k = traitlets.Int(5, help="kernel size k").tag(sync=True)
+    s = traitlets.Int(1, help="stride s").tag(sync=True)
+    p = traitlets.Int(0, help="zero padding p on each side").tag(sync=True)
+    d = traitlets.Int(1, help="dilation d").tag(sync=True)
+    presets = traitlets.List(help="the menu's settings, [label, n, k, s, p, d] each").tag(sync=True)
 
-def window_centres(n: int, k: int, s: int, p: int, d: int) -> np.ndarray:
-    """Centre of the kernel window at each position along one axis, in padded-grid pixel units."""
-    return np.array(kernel_positions(n, k, s, p, d)) + (effective_kernel(k, d) - 1) / 2
+    def __init__(self, n: int = 32, k: int = 5, s: int = 1, p: int = 0, d: int = 1, presets=SHAPE_PRESETS):
+        values = {name: self._checked(name, value) for name, value in zip("nkspd", (n, k, s, p, d))}
+        super().__init__(**values, presets=[list(preset) for preset in presets])
 
+    @staticmethod
+    def _checked(name: str, value) -> int:
+        label, low = _RULES[name]
+        return checks.integer(label, value, low, MAX_INTEGER)
 
-def positions_svg(n: int, k: int, s: int, p: int, d: int, width: int = 360) -> str:
-    """An inline SVG of the padded grid: cell categories, and one dot at the centre of every kernel position."""
-    cells = grid_categories(n, k, s, p, d)
-    size = len(cells)
-    c = width / size
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{width}" role="img" '
-             f'aria-label="padded {size} by {size} grid with one dot per kernel position">']
-    for (r, col), cat in np.ndenumerate(cells):
-        parts.append(f'<rect x="{col * c:.1f}" y="{r * c:.1f}" width="{c:.1f}" height="{c:.1f}" '
-                     f'fill="{_CELL_COLOURS[cat]}" stroke="white" stroke-width="0.5"/>')
-    centres = (window_centres(n, k, s, p, d) + 0.5) * c
-    radius = max(1.2, min(4.0, c / 4))
-    parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#d62728"/>'
-              for y in centres for x in centres]
-    parts.append("</svg>")
-    return "".join(parts)
+    @traitlets.validate("n", "k", "s", "p", "d")
+    def _check_setting(self, proposal) -> int:
+        return self._checked(proposal["trait"].name, proposal["value"])
 
-
-def _legend_html() -> str:
-    items = [f'<span style="display:inline-block;width:12px;height:12px;background:{colour};'
-             f'border:1px solid #999;margin:0 4px 0 10px"></span>{label}'
-             for colour, label in zip(_CELL_COLOURS, CELL_LABELS[:3] + ("first kernel position",))]
-    items.append('<span style="color:#d62728;margin-left:10px">●</span> centre of one kernel position = one output unit')
-    return f'<div style="font-size:12px">{"".join(items)}</div>'
-
-
-class ShapeCalculator(Explorer):
-    """Sliders n, k, s, p, d; shows the output size, the formula with numbers, and every kernel position."""
-
-    def __init__(self, n: int = 32, k: int = 5, s: int = 1, p: int = 0, d: int = 1):
-        style = {"description_width": "110px"}
-        layout = widgets.Layout(width="360px")
-        self.n = widgets.IntSlider(n, 1, 32, description="input n", style=style, layout=layout)
-        self.k = widgets.IntSlider(k, 1, 9, description="kernel k", style=style, layout=layout)
-        self.s = widgets.IntSlider(s, 1, 4, description="stride s", style=style, layout=layout)
-        self.p = widgets.IntSlider(p, 0, 4, description="padding p", style=style, layout=layout)
-        self.d = widgets.IntSlider(d, 1, 3, description="dilation d", style=style, layout=layout)
-        self.summary = widgets.HTML()
-        self.picture = widgets.HTML()
-        self.output_size: int | None = None
-        for control in self.controls:
-            control.observe(self.update, names="value")
-        self.widget = widgets.VBox([widgets.HBox([widgets.VBox(list(self.controls)), self.summary]),
-                                    self.picture, widgets.HTML(_legend_html())])
-        self.update()
-
-    @property
-    def controls(self) -> tuple[widgets.IntSlider, ...]:
-        """The five sliders, in the order n, k, s, p, d."""
-        return self.n, self.k, self.s, self.p, self.d
-
-    def update(self, change=None) -> None:
-        """Recompute the output size, the formula and the picture from the sliders."""
-        n, k, s, p, d = (c.value for c in self.controls)
-        message = impossible_message(n, k, s, p, d)
-        formula = formula_text(n, k, s, p, d)
-        if message:
-            self.output_size = None
-            self.summary.value = f'<p><b>No output.</b></p><p style="font-family:monospace">{formula}</p>'
-            self.picture.value = f'<p style="color:#a50026;max-width:600px">{message}</p>'
-            return
-        self.output_size = conv_output_size(n, k, s, p, d)
-        self.summary.value = (f'<p>Output: <b>{self.output_size} × {self.output_size}</b></p>'
-                              f'<p style="font-family:monospace">{formula}</p>')
-        self.picture.value = positions_svg(n, k, s, p, d)
+    @traitlets.validate("presets")
+    def _check_presets(self, proposal) -> list:
+        presets = []
+        for preset in proposal["value"]:
+            if len(preset) != 6 or not isinstance(preset[0], str):
+                raise ValueError(f"a preset must be (label, n, k, s, p, d), got {preset!r}")
+            numbers = [self._checked(name, value) for name, value in zip("nkspd", preset[1:])]
+            conv_output_size(*numbers)  # a preset must be a setting with an output
+            presets.append([preset[0], *numbers])
+        return presets
 
 
 def shape_calculator(n: int = 32, k: int = 5, s: int = 1, p: int = 0, d: int = 1) -> ShapeCalculator:
-    """Live shape calculator; display it as the last expression of a cell. Starts at C1's settings."""
+    """The shape calculator, starting at C1's settings; display it as the last expression of a cell.
+
+    It runs in the page without a kernel too: the HTML book shows it live.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is not an integer, or below its smallest value (1; 0 for ``p``), or above
+        :data:`MAX_INTEGER`. A kernel wider than the padded input is allowed: the page says why
+        there is no output.
+    """
     return ShapeCalculator(n, k, s, p, d)
-
-
-def shape_calculator_static(presets=SHAPE_PRESETS) -> go.Figure:
-    """The shape calculator for a page without a kernel: a slider steps through ``presets``."""
-    fig = go.Figure()
-    steps = []
-    for i, (label, n, k, s, p, d) in enumerate(presets):
-        cells = grid_categories(n, k, s, p, d)
-        centres = window_centres(n, k, s, p, d)
-        xs, ys = np.meshgrid(centres, centres)
-        fig.add_trace(go.Heatmap(z=cells, zmin=-0.5, zmax=3.5, showscale=False, visible=i == 0, xgap=1, ygap=1,
-                                 colorscale=_discrete_scale(_CELL_COLOURS), customdata=np.array(CELL_LABELS)[cells],
-                                 hovertemplate="row %{y}, column %{x}: %{customdata}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", visible=i == 0, showlegend=False,
-                                 marker=dict(color="#d62728", size=max(3, min(9, 240 // len(cells)))),
-                                 hovertemplate="centre of a kernel position<extra></extra>"))
-        visible = [j // 2 == i for j in range(2 * len(presets))]
-        title = f"{label}: output {conv_output_size(n, k, s, p, d)}<br><sup>{formula_text(n, k, s, p, d)}</sup>"
-        extent = [-0.5, len(cells) - 0.5]
-        steps.append(dict(method="update", label=label, args=[
-            {"visible": visible},
-            {"title.text": title, "xaxis.range": extent, "yaxis.range": extent[::-1]}]))
-    first = len(grid_categories(*presets[0][1:]))
-    fig.update_layout(
-        title=dict(text=steps[0]["args"][1]["title.text"]), height=560, width=None,
-        xaxis=dict(range=[-0.5, first - 0.5], showticklabels=False, showgrid=False, zeroline=False, constrain="domain"),
-        yaxis=dict(range=[first - 0.5, -0.5], showticklabels=False, showgrid=False, zeroline=False,
-                   scaleanchor="x"),
-        sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="setting: "), pad=dict(t=10))],
-        margin=dict(l=20, r=20, t=80, b=20), plot_bgcolor="white",
-        meta={"alt": ("A padded grid of pixels (grey input, light blue padding, orange never read, dark blue "
-                      "the first kernel position) with a red dot at the centre of every kernel position; "
-                      "a slider steps through LeNet-5's layers and other settings.")})
-    return fig
-

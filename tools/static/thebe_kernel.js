@@ -6,8 +6,9 @@
 (() => {
   const own = (path) => new URL(path, document.currentScript.src).href;
   const stylesheet = own("vendor/thebe/thebe.css");
-  // The book's copy of thebe reads this instead of a CDN address (tools/book_assets.py).
-  window.THEBE_REQUIREJS_URL = own("vendor/require.js");
+  // The book's copy of thebe reads this instead of a CDN address (tools/book_assets.py): require.js
+  // with anywidget's front end already in it, for the live explorers.
+  window.THEBE_REQUIREJS_URL = own("vendor/require-widgets.js");
 
   // thebe 0.9 pairs the n-th code block with the n-th output block. A cell whose output the book
   // leaves out (tag remove-output, the live explorers) gets an empty one; otherwise every later
