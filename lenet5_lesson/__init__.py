@@ -17,7 +17,7 @@ except ImportError as _err:
     raise ImportError("lenet5_lesson needs TensorFlow, which is not installed: "
                       "pip install \"lenet5_lesson[cpu]\" (or tensorflow), then restart the kernel") from _err
 
-from . import paper  # noqa: E402
+from . import gradients, paper  # noqa: E402
 from .data import MnistDataError, load_mnist, normalize_rows, preprocess  # noqa: E402
 from .display import glue, show_source, use_book_renderer  # noqa: E402
 from .models import build_lenet5, build_model, build_modern, build_seed, predict_digits  # noqa: E402
@@ -30,7 +30,8 @@ use_book_renderer()
 
 __all__ = [
     "MnistDataError", "build_lenet5", "build_model", "build_modern", "build_seed", "conv_output_size",
-    "glue", "keras_output_size", "layer_table", "load_mnist", "normalize_rows", "paper", "predict_digits",
-    "preprocess", "pretrained", "provenance", "seed_summary", "shipped_run", "show_source", "train",
+    "glue", "gradients", "keras_output_size", "layer_table", "load_mnist", "normalize_rows", "paper",
+    "predict_digits", "preprocess", "pretrained", "provenance", "seed_summary", "shipped_run", "show_source",
+    "train",
 ]
 __version__ = "0.1.0"

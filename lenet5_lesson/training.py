@@ -31,7 +31,10 @@ from .losses import MAPLoss
 from .models import ABLATIONS, MODEL_NAMES, build_model
 from .sdlm import BOOK_SCHEDULE, SDLM, fit_sdlm
 
-#: Where the runs that ship with the package are, one folder per run (see :func:`shipped_folder`).
+#: Where the runs that ship with the package are, one folder per run (see :func:`shipped_folder`):
+#: the folder ``runs`` inside the installed package.
+#:
+#: :meta hide-value:
 SHIPPED_RUNS = Path(__file__).with_name("runs")
 
 #: The shipped runs whose weights ship too, by folder name, because the book loads them; the

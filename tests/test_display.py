@@ -90,3 +90,49 @@ def test_show_source_gives_the_package_code_as_a_python_block():
         show_source(inspect.getsource)
     with pytest.raises(TypeError, match="must be a class, function or method"):
         show_source(3)
+
+
+def test_lookup_reads_plotly_attribute_paths():
+    tree = {"xaxis2": {"domain": [0, 0.5]}, "annotations": [{"x": 1}, {"x": 2}]}
+    assert display._lookup(tree, "xaxis2.domain") == [0, 0.5]
+    assert display._lookup(tree, "annotations[1].x") == 2
+    assert display._lookup(tree, "annotations[5].x") is None
+    assert display._lookup(tree, "title.font.size") is None
+
+
+def test_a_narrow_layout_comes_with_the_wide_one_to_return_to():
+    from lenet5_lesson.figures.style import set_narrow
+
+    fig = go.Figure(go.Heatmap(z=[[1]], colorbar={"x": 0.8}), layout=dict(height=300, xaxis=dict(domain=[0, 0.5])))
+    set_narrow(fig, {"xaxis.domain": [0, 1], "height": 500}, {0: {"colorbar.x": 0.9, "colorbar.y": 0.2}})
+    views = display.narrow_views(fig.to_dict())
+    assert views["narrow"]["layout"] == {"xaxis.domain": [0, 1], "height": 500}
+    assert views["wide"]["layout"] == {"xaxis.domain": [0, 0.5], "height": 300}
+    assert views["wide"]["traces"] == {"0": {"colorbar.x": 0.8, "colorbar.y": None}}  # None: plotly's default
+    html = _bundle(fig)["text/html"]
+    assert "gd.offsetWidth < below" in html and f"below = {display.NARROW_BELOW}" in html
+    assert "<script src" not in html.replace(" ", "")
+
+
+def test_a_wide_grid_gets_fewer_columns_unless_it_says_otherwise():
+    from plotly.subplots import make_subplots
+
+    from lenet5_lesson.figures.style import set_narrow
+
+    def row_of(count):
+        fig = make_subplots(rows=1, cols=count)
+        for col in range(1, count + 1):
+            fig.add_trace(go.Heatmap(z=[[col]]), row=1, col=col)
+        return fig.update_layout(height=200)
+
+    views = display.narrow_views(row_of(6).to_dict())
+    lefts = {round(v[0], 4) for k, v in views["narrow"]["layout"].items() if k.startswith("xaxis")}
+    assert len(lefts) == 3
+    assert display.narrow_views(row_of(display.AUTO_COLUMNS).to_dict()) is None
+    assert display.narrow_views(set_narrow(row_of(6), {}).to_dict()) is None
+    assert display.narrow_views(go.Figure(go.Bar(y=[1])).to_dict()) is None
+
+
+def test_every_figure_fits_its_title_to_its_width():
+    html = _bundle(go.Figure(go.Bar(y=[1]), layout=dict(title=dict(text="A long title"))))["text/html"]
+    assert "fitTitle" in html and "plotly_afterplot" in html

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from .. import checks
 from ..shapes import LayerRow
+from .style import set_narrow
 
 #: How the book names each Keras layer class: a short name for the picture, a long one for hovers.
 KIND_NAMES = {
@@ -61,24 +62,54 @@ def _check_rows(rows: Sequence[LayerRow]) -> list[LayerRow]:
     return rows
 
 
-def _rect(x: float, left: float, right: float, bottom: float, top: float, fill: str) -> dict:
+def _rect(x: float, y: float, left: float, right: float, bottom: float, top: float, fill: str) -> dict:
     return dict(type="rect", xref="x", yref="y", xsizemode="pixel", ysizemode="pixel", xanchor=x,
-                yanchor=_DRAWING_Y, x0=left, x1=right, y0=bottom, y1=top, fillcolor=fill,
+                yanchor=y, x0=left, x1=right, y0=bottom, y1=top, fillcolor=fill,
                 line=dict(color=_EDGE, width=1.5))
 
 
-def _stack(x: float, shape: tuple[int, ...], fill: str) -> list[dict]:
-    """Rectangles drawing ``shape`` centred on column ``x``."""
+def _stack(x: float, y: float, shape: tuple[int, ...], fill: str) -> list[dict]:
+    """Rectangles drawing ``shape`` centred on the point (x, y)."""
     block = _block(shape)
     if block is None:
         # A vector: one thin column, its height growing with the square root of its number of units.
         half = 3.5 * math.sqrt(math.prod(shape))
-        return [_rect(x, -3, 3, -half, half, fill)]
+        return [_rect(x, y, -3, 3, -half, half, fill)]
     h, w, maps = block
     sheets = min(maps, _SHOWN_MAPS)
     half_w, half_h = w * _PIXEL / 2, h * _PIXEL / 2
     shifts = [(i - (sheets - 1) / 2) * _OFFSET for i in range(sheets)]
-    return [_rect(x, -half_w + s, half_w + s, -half_h + s, half_h + s, fill) for s in reversed(shifts)]
+    return [_rect(x, y, -half_w + s, half_w + s, -half_h + s, half_h + s, fill) for s in reversed(shifts)]
+
+
+#: Where the vertical (phone) drawing puts its columns: the stacks, then the four labels.
+_TALL_X = (1.2, 3.5, 5.3, 7.4, 9.4)
+#: Pixels per layer in the vertical drawing.
+_TALL_ROW = 86
+
+
+def _vertical(columns: list, hover: list[str]) -> dict:
+    """The narrow layout of :func:`architecture_figure`: one layer per row, top to bottom, with
+    vectors drawn as short columns and the labels beside each drawing."""
+    shapes, annotations = [], []
+    for y, (name, (short, _), shape, row) in enumerate(columns):
+        drawn = _stack(_TALL_X[0], y, shape, _INPUT_FILL if row is None else _FILL)
+        if _block(shape) is None:  # a vector lies on its side: as wide as it was tall
+            drawn = [{**r, "x0": r["y0"], "x1": r["y1"], "y0": -3, "y1": 3} for r in drawn]
+        shapes += drawn
+        params = "" if row is None else f"{row.parameters:,}"
+        for x, text in zip(_TALL_X[1:], (f"<b>{name}</b>", short, shape_label(shape), params)):
+            annotations.append(dict(x=x, y=y, text=text, showarrow=False, font=dict(size=11)))
+        if y:
+            annotations.append(dict(x=_TALL_X[0], y=y - 0.5, ax=0, ay=-14, yshift=-7, text="", showarrow=True,
+                                    arrowhead=2, arrowwidth=1.5, arrowcolor="#555"))
+    for x, text in zip(_TALL_X[1:], ("layer", "kind", "output", "parameters")):
+        annotations.append(dict(x=x, y=-0.75, text=f"<i>{text}</i>", showarrow=False,
+                                font=dict(size=11, color="#555")))
+    count = len(columns)
+    return {"layout": {"shapes": shapes, "annotations": annotations, "height": 90 + _TALL_ROW * (count + 0.5),
+                       "xaxis.range": [0, 10.4], "yaxis.range": [count - 0.4, -1.1]},
+            "traces": {0: {"x": [_TALL_X[0]] * count, "y": list(range(count)), "hovertext": hover}}}
 
 
 def architecture_figure(rows: Sequence[LayerRow], height: int = 340) -> go.Figure:
@@ -97,6 +128,7 @@ def architecture_figure(rows: Sequence[LayerRow], height: int = 340) -> go.Figur
     plotly.graph_objects.Figure
         Map sides are drawn to scale; stacks show at most four sheets, the labels say how
         many maps there are. Hovering over a layer shows its parameters and connections.
+        On a phone the layers are drawn from top to bottom instead.
     """
     rows = _check_rows(rows)
     height = checks.integer("height", height, low=300)
@@ -105,7 +137,7 @@ def architecture_figure(rows: Sequence[LayerRow], height: int = 340) -> go.Figur
     columns += [(r.name, KIND_NAMES.get(r.kind, (r.kind, r.kind)), r.output_shape, r) for r in rows]
     shapes, annotations, hover = [], [], []
     for x, (name, (short, long), shape, row) in enumerate(columns):
-        shapes += _stack(x, shape, _INPUT_FILL if row is None else _FILL)
+        shapes += _stack(x, _DRAWING_Y, shape, _INPUT_FILL if row is None else _FILL)
         params = "" if row is None else f"{row.parameters:,}"
         for y, text in zip(_ROWS_Y, (f"<b>{name}</b>", short, shape_label(shape), params)):
             annotations.append(dict(x=x, y=y, text=text, showarrow=False, font=dict(size=12)))
@@ -132,4 +164,5 @@ def architecture_figure(rows: Sequence[LayerRow], height: int = 340) -> go.Figur
         meta={"alt": f"Diagram of LeNet-5 from left to right: {sizes}. Maps are drawn to scale; "
                      f"the network has {total:,} trainable parameters."},
     )
-    return fig
+    narrow = _vertical(columns, hover)
+    return set_narrow(fig, narrow["layout"], narrow["traces"])

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from .. import checks, paper
 from ..layers import SparseConv2D, _check_table
+from .style import signed, signed_limit
 
 
 def connection_matrix(table: Sequence[Sequence[int]] = paper.C3_TABLE, inputs: int | None = None) -> np.ndarray:
@@ -86,12 +87,11 @@ def dense_kernel_figure(layer: SparseConv2D) -> go.Figure:
     kernel = np.asarray(layer.dense_kernel())
     k, _, inputs, outputs = kernel.shape
     image = kernel_mosaic(kernel)
-    limit = float(np.nanmax(np.abs(image))) or 1.0
+    limit = signed_limit(image)
     zero_blocks = int((np.abs(kernel).sum(axis=(0, 1)) == 0).sum())
     centres = [j * (k + 1) + (k - 1) / 2 for j in range(outputs)]
     rows = [i * (k + 1) + (k - 1) / 2 for i in range(inputs)]
-    fig = go.Figure(go.Heatmap(z=image, colorscale="RdBu_r", zmid=0, zmin=-limit, zmax=limit,
-                               colorbar=dict(title=dict(text="weight")), hoverongaps=False,
+    fig = go.Figure(go.Heatmap(z=image, **signed(limit), colorbar=dict(title=dict(text="weight")), hoverongaps=False,
                                hovertemplate="weight %{z:.3f}<extra></extra>"))
     fig.update_layout(
         title=dict(text=f"C3's dense {k}x{k}x{inputs}x{outputs} kernel: {zero_blocks} of "

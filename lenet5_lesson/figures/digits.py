@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .. import checks
+from .style import (INK_SCALE, PHONE_WIDTH, SIGNED_SCALE, grid, place_panels, reflow, regrid, set_narrow,
+                    signed_limit)
 
-#: Ink dark on a light background, as the digits were written.
-INK_SCALE = "Greys"
+__all__ = ["INK_SCALE", "digit_grid", "heatmap_panels"]
 
 
 def _check_title_alt(title: str, alt: str) -> None:
@@ -21,18 +21,35 @@ def _check_title_alt(title: str, alt: str) -> None:
             raise ValueError(f"{name} must be a non-empty string")
 
 
-def _square_axes(fig: go.Figure) -> None:
-    """Square pixels, row 0 at the top, no ticks: images, not charts."""
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, constrain="domain")
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed",
-                     constrain="domain")
-    for axis in [a for a in fig.layout if a.startswith("yaxis")]:
-        fig.layout[axis].scaleanchor = "x" + axis[len("yaxis"):]
+def _narrow_columns(cols: int) -> int:
+    """Columns on a phone: half as many, so that each panel keeps about its size in pixels."""
+    return cols if cols <= 2 else math.ceil(cols / 2)
+
+
+#: Width of a character of a panel title, as a fraction of the font size (plotly's sans-serif).
+_CHARACTER = 0.56
+#: Smallest font size of a panel title.
+_SMALLEST_TITLE = 9
+
+
+def _title_size(titles: Sequence[str], cell_width: float, largest: int = 13) -> int:
+    """The largest font size, up to ``largest``, at which every title fits the width of its panel."""
+    longest = max(len(t) for t in titles)
+    return int(max(_SMALLEST_TITLE, min(largest, cell_width / (_CHARACTER * longest))))
+
+
+def _fitting_columns(titles: Sequence[str], cols: int, hgap: float, margin: Mapping[str, int]) -> int:
+    """Columns on a phone: half as many, fewer while a title would not fit its panel even in small type."""
+    narrow = _narrow_columns(cols)
+    longest = max(len(t) for t in titles) * _CHARACTER * _SMALLEST_TITLE
+    while narrow > 1 and grid(1, narrow, PHONE_WIDTH, hgap=hgap, margin=margin).cell_width < longest:
+        narrow -= 1
+    return narrow
 
 
 def digit_grid(images: np.ndarray, labels: Sequence, cols: int = 10, title: str = "MNIST digits",
                alt: str = "A grid of handwritten digits with their labels.") -> go.Figure:
-    """A grid of images, each titled with its label.
+    """A grid of images, each titled with its label, in grey (ink dark); half as many columns on a phone.
 
     Parameters
     ----------
@@ -56,23 +73,28 @@ def digit_grid(images: np.ndarray, labels: Sequence, cols: int = 10, title: str 
     _check_title_alt(title, alt)
     cols = min(int(cols), len(images))
     rows = math.ceil(len(images) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[str(label) for label in labels],
-                        horizontal_spacing=0.01, vertical_spacing=0.06)
+    _, h, w = images.shape
+    layout = grid(rows, cols, aspect=h / w, hgap=6, vgap=20, margin={"t": 60})
+    fig = go.Figure()
     low, high = float(images.min()), float(images.max())
     for n, image in enumerate(images):
-        fig.add_trace(go.Heatmap(z=image, colorscale=INK_SCALE, zmin=low, zmax=high, showscale=False,
-                                 hovertemplate="row %{y}, column %{x}: %{z}<extra></extra>"),
-                      row=n // cols + 1, col=n % cols + 1)
-    _square_axes(fig)
-    fig.update_layout(title={"text": title}, height=int(90 + 95 * rows), margin={"l": 20, "r": 20, "t": 80, "b": 10},
-                      meta={"alt": alt})
-    return fig
+        fig.add_trace(go.Heatmap(z=image, colorscale=INK_SCALE, zmin=low, zmax=high if high > low else low + 1,
+                                 showscale=False, xaxis=f"x{n + 1}", yaxis=f"y{n + 1}",
+                                 hovertemplate="row %{y}, column %{x}: %{z}<extra></extra>"))
+    place_panels(fig, [layout.cell(n // cols, n % cols) for n in range(len(images))],
+                 [str(label) for label in labels])
+    fig.update_layout(title={"text": title}, height=layout.height, margin=dict(layout.margin),
+                      plot_bgcolor="white", meta={"alt": alt})
+    return reflow(fig, _narrow_columns(cols))
 
 
 def heatmap_panels(panels: Mapping[str, np.ndarray], title: str, alt: str, cols: int | None = None,
                    colorscale: str = INK_SCALE, shared_range: bool = False, zmid: float | None = None,
-                   height: int | None = None) -> go.Figure:
+                   height: int | None = None, *, signed: bool = False, limit: float | None = None,
+                   inputs: Collection[str] = (), scale_title: str | None = None) -> go.Figure:
     """Named 2-D arrays side by side as heatmaps, each with its own colour bar unless the range is shared.
+
+    On a phone the panels take half as many columns (at least two when there are two or more).
 
     Parameters
     ----------
@@ -83,13 +105,25 @@ def heatmap_panels(panels: Mapping[str, np.ndarray], title: str, alt: str, cols:
     cols : int or None
         Panels per row; all in one row when None.
     colorscale : str
-        A plotly colour scale name.
+        A plotly colour scale name, for panels of values that are not signed.
     shared_range : bool
         One value range (and one colour bar) for all panels, so colours compare across panels.
     zmid : float or None
-        Value at the middle of the colour scale (for diverging scales such as "RdBu").
+        Value at the middle of the colour scale.
     height : int or None
-        Figure height in pixels; chosen from the number of rows when None.
+        Figure height in pixels; chosen from the panels' sizes when None.
+    signed : bool
+        The values are signed: the book's :data:`~lenet5_lesson.figures.style.SIGNED_SCALE` on a
+        range symmetric about zero (white is 0), shared by all panels when ``shared_range``.
+    limit : float or None
+        Half-range of a signed scale, for instance
+        :data:`~lenet5_lesson.figures.style.ACTIVATION_LIMIT` for squashed outputs; the largest
+        absolute value of the panels when None.
+    inputs : collection of str
+        Names of panels that show an input digit: drawn in grey, on their own range, without a
+        colour bar, and left out of the shared range.
+    scale_title : str or None
+        Title of the colour bar(s), e.g. ``"weight"`` or ``"output"``.
     """
     if not isinstance(panels, Mapping) or not panels:
         raise ValueError("panels must be a non-empty mapping of panel titles to 2-D arrays")
@@ -100,34 +134,60 @@ def heatmap_panels(panels: Mapping[str, np.ndarray], title: str, alt: str, cols:
         if values.ndim != 2:
             raise ValueError(f"panel {name!r} must be a 2-D array, got shape {values.shape}")
     _check_title_alt(title, alt)
+    inputs = {str(name) for name in inputs}
+    unknown = inputs - set(arrays)
+    if unknown:
+        raise ValueError(f"inputs names panels that are not in panels: {sorted(unknown)}")
     count = len(arrays)
     cols = count if cols is None else cols
     cols = checks.integer("cols", cols, low=1)
     cols = min(int(cols), count)
     rows = math.ceil(count / cols)
-    gap = 0.02 if shared_range else 0.3 / cols
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=list(arrays), horizontal_spacing=gap,
-                        vertical_spacing=0.12 / rows)
-    # Titles of narrow panels would run into each other at plotly's default size.
-    fig.update_annotations(font_size=max(10, min(14, 66 // cols)))
-    low = min(float(v.min()) for v in arrays.values())
-    high = max(float(v.max()) for v in arrays.values())
+    compared = [v for name, v in arrays.items() if name not in inputs] or list(arrays.values())
+    low = min(float(np.nanmin(v)) for v in compared)
+    high = max(float(np.nanmax(v)) for v in compared)
+    if signed:
+        half = float(limit) if limit is not None else signed_limit(*compared)
+        low, high = -half, half
+    last = ([n for n, name in enumerate(arrays) if name not in inputs] or [count - 1])[-1]
+    own_bars = not shared_range
+    aspect = max(v.shape[0] / v.shape[1] for v in arrays.values())
+    layout = grid(rows, cols, aspect=aspect, hgap=58 if own_bars else 8, vgap=26,
+                  margin={"t": 80, "r": 50 if own_bars else 80})
+    cells = [layout.cell(n // cols, n % cols) for n in range(count)]
+    fig = go.Figure()
+    bar = {"title": {"text": scale_title}} if scale_title else {}
     for n, (name, values) in enumerate(arrays.items()):
-        row, col = n // cols + 1, n % cols + 1
-        trace = go.Heatmap(z=values, colorscale=colorscale, zmid=zmid, name=name,
+        trace = go.Heatmap(z=values, name=name, xaxis=f"x{n + 1}", yaxis=f"y{n + 1}", hoverongaps=False,
                            hovertemplate="row %{y}, column %{x}: %{z:.3f}<extra></extra>")
-        if shared_range:
-            trace.update(zmin=low, zmax=high, showscale=n == count - 1)
-        fig.add_trace(trace, row=row, col=col)
-    _square_axes(fig)
-    if not shared_range:
-        # Put each panel's colour bar just right of its own panel.
-        for n, trace in enumerate(fig.data):
-            xaxis = fig.layout["xaxis" if n == 0 else f"xaxis{n + 1}"]
-            yaxis = fig.layout["yaxis" if n == 0 else f"yaxis{n + 1}"]
-            trace.colorbar = {"x": xaxis.domain[1] + 0.005, "xanchor": "left", "thickness": 10,
-                              "len": (yaxis.domain[1] - yaxis.domain[0]) * 0.9,
-                              "y": sum(yaxis.domain) / 2, "yanchor": "middle"}
-    fig.update_layout(title={"text": title}, height=height or int(110 + rows * min(340, 900 / cols)),
-                      margin={"l": 20, "r": 40, "t": 90, "b": 10}, meta={"alt": alt})
+        if name in inputs:
+            trace.update(colorscale=INK_SCALE, zmin=float(np.nanmin(values)), zmax=float(np.nanmax(values)),
+                         showscale=False)
+        elif signed:
+            own = float(limit) if limit is not None else signed_limit(values)
+            half = high if shared_range else own
+            trace.update(colorscale=SIGNED_SCALE, zmin=-half, zmax=half, showscale=not shared_range or n == last)
+        else:
+            trace.update(colorscale=colorscale, zmid=zmid)
+            if shared_range:
+                trace.update(zmin=low, zmax=high, showscale=n == last)
+        if own_bars and name not in inputs:
+            (x0, x1), (y0, y1) = cells[n]
+            trace.colorbar = {**bar, "x": x1 + 0.005, "xanchor": "left", "thickness": 10,
+                              "len": (y1 - y0) * 0.9, "y": (y0 + y1) / 2, "yanchor": "middle"}
+        elif bar:
+            trace.colorbar = bar
+        fig.add_trace(trace)
+    # Titles of narrow panels would run into each other at plotly's default size.
+    titles = list(arrays)
+    place_panels(fig, cells, titles, title_size=_title_size(titles, layout.cell_width))
+    fig.update_layout(title={"text": title}, height=height or layout.height, margin=dict(layout.margin),
+                      plot_bgcolor="white", meta={"alt": alt})
+    columns = _fitting_columns(titles, cols, layout.hgap, layout.margin)
+    narrow = regrid(fig, columns) or {"layout": {}, "traces": {}}
+    size = _title_size(titles, grid(1, columns, PHONE_WIDTH, hgap=layout.hgap, margin=layout.margin).cell_width)
+    if size < fig.layout.annotations[0].font.size:
+        narrow["layout"].update({f"annotations[{k}].font.size": size for k in range(count)})
+    if narrow["layout"]:
+        set_narrow(fig, narrow["layout"], {int(i): v for i, v in narrow["traces"].items()})
     return fig

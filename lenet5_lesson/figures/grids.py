@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..shapes import effective_kernel, kernel_positions
+from .style import PHONE_WIDTH, set_narrow
 
 #: Most kernel positions one figure carries; each position is one slider step with two grids.
 MAX_POSITIONS = 400
@@ -93,7 +94,7 @@ def kernel_sweep(n: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> go.Figur
 
     span = effective_kernel(k, d)
     fig.update_layout(
-        title={"text": f"{k}x{k} kernel (span {span}), stride {s}, padding {p}, dilation {d} on {n}x{n}: "
+        title={"text": f"{k}x{k} kernel (span {span}), stride {s}, padding {p}, dilation {d} on {n}x{n}:<br>"
                        f"floor(({n} + 2*{p} - {span})/{s}) + 1 = {out}"},
         height=460, margin={"l": 150, "t": 110, "b": 40},
         sliders=[{"steps": steps, "currentvalue": {"prefix": "output unit (row, column): "},
@@ -101,4 +102,18 @@ def kernel_sweep(n: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> go.Figur
         meta={"alt": f"A {size} by {size} grid with a {k} by {k} kernel at each of its {out * out} positions, "
                      f"chosen with a slider, next to the {out} by {out} output grid with the unit it computes."},
     )
-    return fig
+    # On a phone the output grid and the colour key sit under the padded input.
+    plot = PHONE_WIDTH - 40
+    bottom = 0.4 * plot
+    total = plot + 50 + bottom
+    top = (plot + 50) / total
+    narrow = {"margin.l": 20, "margin.r": 20, "margin.t": 150, "height": int(total + 150 + 100),
+              "title.text": f"{k}x{k} kernel (span {span}), stride {s},<br>padding {p}, dilation {d} on {n}x{n}:<br>"
+                            f"floor(({n} + 2*{p} - {span})/{s}) + 1 = {out}",
+              "xaxis.domain": [0, 1], "yaxis.domain": [1 - plot / total, 1],
+              "xaxis2.domain": [0, 0.4], "yaxis2.domain": [0, 1 - top],
+              "annotations[0].x": 0.5, "annotations[0].y": 1, "annotations[1].x": 0.2,
+              "annotations[1].y": 1 - top}
+    bar = {"colorbar.x": 0.5, "colorbar.xanchor": "left", "colorbar.y": (1 - top) / 2,
+           "colorbar.yanchor": "middle", "colorbar.len": 1 - top}
+    return set_narrow(fig, narrow, {0: bar})

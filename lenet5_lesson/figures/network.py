@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import keras
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .. import checks, paper
+from .. import checks
+from .architecture import KIND_NAMES
+from .style import (ACTIVATION_LIMIT, PAGE_WIDTH, PHONE_WIDTH, grid, ink, panel_layout, place_panels, reflow,
+                    set_narrow, signed, signed_limit)
 
 #: The layers whose outputs :func:`inside_figure` shows, in order.
 INSIDE_LAYERS = ("C1", "S2", "C3", "S4", "C5", "F6", "output")
-
-_ACTIVATION_SCALE = "RdBu_r"
-_INPUT_SCALE = "Greys"
 
 
 def layer_outputs(model: keras.Model, x: np.ndarray, names: Sequence[str]) -> dict[str, np.ndarray]:
@@ -63,22 +63,39 @@ def tile_maps(maps: np.ndarray, columns: int) -> np.ndarray:
     return image
 
 
+def _map_cells(digits: int, count: int, per_row: int, width: int) -> tuple[list, int]:
+    """Cells of :func:`feature_maps_figure`: per digit, its input (two cells wide and high when the
+    maps take two rows or more) and then its maps, ``per_row`` to a row; and the figure's height."""
+    span = math.ceil(count / per_row)
+    side = min(span, 2)
+    layout = grid(digits * span, side + per_row, width, hgap=4, vgap=16,
+                  margin={"l": 10, "r": 70, "t": 60, "b": 10})
+    cells = []
+    for d in range(digits):
+        cells.append(layout.cell(d * span, 0, rowspan=side, colspan=side))
+        cells += [layout.cell(d * span + m // per_row, side + m % per_row) for m in range(count)]
+    return cells, layout.height
+
+
 def feature_maps_figure(images: np.ndarray, maps: np.ndarray, labels: Sequence[int], layer: str,
                         height: int | None = None, title: str | None = None) -> go.Figure:
-    """One row per digit: the input image, then each feature map of ``layer``.
+    """For each digit, the input image and then every feature map of ``layer``, eight maps to a row.
+
+    All maps share the book's signed colour scale on the fixed range of squashed outputs and one
+    colour bar; the inputs are grey. On a phone the maps take four to a row, at about the same size.
 
     Parameters
     ----------
     images : numpy.ndarray
-        Inputs, shape (N, 32, 32, 1) or (N, 32, 32).
+        Inputs, shape (N, 32, 32, 1) or (N, 32, 32) (any square size).
     maps : numpy.ndarray
         The layer's outputs for those inputs, shape (N, h, w, maps).
     labels : sequence of int
-        The N digits' labels, for the row titles.
+        The N digits' labels, for the titles of the inputs.
     layer : str
         The layer's name, for titles.
     height : int or None
-        Figure height in pixels; by default it grows with the number of rows.
+        Figure height in pixels on the book's page; by default it follows from the number of maps.
     title : str or None
         The figure's title; by default it says what the maps respond to.
     """
@@ -92,29 +109,30 @@ def feature_maps_figure(images: np.ndarray, maps: np.ndarray, labels: Sequence[i
         raise ValueError(f"images ({images.shape[0] if images.ndim else 0}), maps ({len(maps)}) and labels "
                          f"({len(labels)}) must describe the same number of digits")
     n, _, _, count = maps.shape
-    titles = ["input"] + [f"{layer} {m}" for m in range(count)] + [""] * ((n - 1) * (count + 1))
-    fig = make_subplots(rows=n, cols=count + 1, horizontal_spacing=0.006, vertical_spacing=0.03,
-                        subplot_titles=titles, row_titles=[f"a {int(d)}" for d in labels])
+    cells, wide_height = _map_cells(n, count, min(count, 8), PAGE_WIDTH)
+    narrow_cells, narrow_height = _map_cells(n, count, min(count, 4), PHONE_WIDTH)
+    fig = go.Figure()
+    titles = {}
     for r in range(n):
-        fig.add_trace(go.Heatmap(z=images[r], colorscale=_INPUT_SCALE, showscale=False,
-                                 hovertemplate="pixel %{z:.2f}<extra></extra>"), row=r + 1, col=1)
+        first = r * (count + 1)
+        titles[first] = f"a {int(labels[r])}"
+        if r == 0:
+            titles.update({first + 1 + m: f"{layer} {m}" for m in range(count)})
+        fig.add_trace(go.Heatmap(z=images[r], **ink(), showscale=False, xaxis=f"x{first + 1}",
+                                 yaxis=f"y{first + 1}", hovertemplate="pixel %{z:.2f}<extra></extra>"))
         for m in range(count):
-            fig.add_trace(go.Heatmap(z=maps[r, :, :, m], colorscale=_ACTIVATION_SCALE, zmin=-paper.SQUASH_A,
-                                     zmax=paper.SQUASH_A, showscale=(r == 0 and m == 0),
-                                     colorbar=dict(title=dict(text="output"), len=0.8),
-                                     hovertemplate=f"{layer} map {m}: %{{z:.2f}}<extra></extra>"),
-                          row=r + 1, col=m + 2)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
-    for cell in range(1, n * (count + 1) + 1):
-        fig.layout[f"yaxis{'' if cell == 1 else cell}"].scaleanchor = f"x{'' if cell == 1 else cell}"
-    fig.update_annotations(font_size=10)
+            fig.add_trace(go.Heatmap(z=maps[r, :, :, m], **signed(ACTIVATION_LIMIT), showscale=(r == 0 and m == 0),
+                                     colorbar=dict(title=dict(text="output"), len=min(1.0, 400 / wide_height)),
+                                     xaxis=f"x{first + m + 2}", yaxis=f"y{first + m + 2}",
+                                     hovertemplate=f"{layer} map {m}: %{{z:.2f}}<extra></extra>"))
+    place_panels(fig, cells, titles, title_size=10)
     fig.update_layout(
         title=dict(text=title or f"What the {count} {layer} maps respond to, for {n} test digits"),
-        height=height or 100 + 75 * n, margin=dict(l=20, r=30, t=70, b=10), plot_bgcolor="white",
+        height=height or wide_height, margin=dict(l=10, r=70, t=60, b=10), plot_bgcolor="white",
         meta={"alt": (f"{n} rows of small images, one per test digit: the digit, then its {count} {layer} "
                       "feature maps, red where a map is strongly positive and blue where negative.")})
-    return fig
+    return set_narrow(fig, panel_layout(narrow_cells, narrow_height, titles),
+                      {1: {"colorbar.len": min(1.0, 400 / narrow_height)}})
 
 
 def _inside_images(outputs: dict[str, np.ndarray], image: np.ndarray, k: int) -> list[np.ndarray]:
@@ -125,8 +143,17 @@ def _inside_images(outputs: dict[str, np.ndarray], image: np.ndarray, k: int) ->
             tile_maps(outputs["C3"][k], 4), tile_maps(outputs["S4"][k], 4), c5, f6]
 
 
+def _inside_cells(columns: int, width: int) -> tuple[list, int]:
+    """The eight panels of :func:`inside_figure`, ``columns`` to a row, and the figure's height."""
+    layout = grid(math.ceil(8 / columns), columns, width, hgap=36 if columns > 2 else 24, vgap=34,
+                  margin={"l": 30, "r": 60, "t": 80, "b": 100})
+    return [layout.cell(k // columns, k % columns) for k in range(8)], layout.height
+
+
 def inside_figure(model: keras.Model, images: np.ndarray, labels: Sequence[int]) -> go.Figure:
     """Every layer of the faithful LeNet-5 for a few digits, with a slider to pick the digit.
+
+    Three panels to a row on the book's page, two on a phone.
 
     Parameters
     ----------
@@ -148,23 +175,20 @@ def inside_figure(model: keras.Model, images: np.ndarray, labels: Sequence[int])
     penalties = outputs["output"]
     titles = ("input 32x32", "C1: 6 maps 28x28", "S2: 6 maps 14x14", "C3: 16 maps 10x10",
               "S4: 16 maps 5x5", "C5: 120 units (10x12)", "F6: 84 units (12x7)", "output: 10 penalties")
-    fig = make_subplots(rows=2, cols=4, subplot_titles=titles, horizontal_spacing=0.06, vertical_spacing=0.12)
-    positions = [(1, 1), (1, 2), (1, 3), (1, 4), (2, 1), (2, 2), (2, 3)]
-    first = _inside_images(outputs, images, 0)
-    for n, ((row, col), z) in enumerate(zip(positions, first)):
-        scale = dict(colorscale=_INPUT_SCALE, zmin=paper.BACKGROUND, zmax=paper.INK) if n == 0 else \
-            dict(colorscale=_ACTIVATION_SCALE, zmin=-paper.SQUASH_A, zmax=paper.SQUASH_A)
+    cells, height = _inside_cells(3, PAGE_WIDTH)
+    narrow_cells, narrow_height = _inside_cells(2, PHONE_WIDTH)
+    fig = go.Figure()
+    for n, z in enumerate(_inside_images(outputs, images, 0)):
+        scale = ink() if n == 0 else signed(ACTIVATION_LIMIT)
         name = titles[n].split(":")[0]
-        fig.add_trace(go.Heatmap(z=z, showscale=(n == 1), colorbar=dict(title=dict(text="output"), len=0.45, y=0.78),
-                                 hoverongaps=False, hovertemplate=f"{name}: %{{z:.2f}}<extra></extra>", **scale),
-                      row=row, col=col)
-        fig.update_yaxes(autorange="reversed", scaleanchor=f"x{'' if n == 0 else n + 1}", row=row, col=col)
-    fig.add_trace(go.Bar(x=list(range(10)), y=penalties[0], marker_color="#1f4e79",
-                         hovertemplate="digit %{x}: penalty %{y:.1f}<extra></extra>"), row=2, col=4)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_xaxes(showticklabels=True, tickmode="linear", dtick=1, title_text="digit", row=2, col=4)
-    fig.update_yaxes(showticklabels=True, range=[0, float(penalties.max()) * 1.05], row=2, col=4)
+        fig.add_trace(go.Heatmap(z=z, showscale=(n == 1), colorbar=dict(title=dict(text="output"), len=0.5),
+                                 xaxis=f"x{n + 1}", yaxis=f"y{n + 1}", hoverongaps=False,
+                                 hovertemplate=f"{name}: %{{z:.2f}}<extra></extra>", **scale))
+    fig.add_trace(go.Bar(x=list(range(10)), y=penalties[0], marker_color="#1f4e79", xaxis="x8", yaxis="y8",
+                         hovertemplate="digit %{x}: penalty %{y:.1f}<extra></extra>"))
+    place_panels(fig, cells, titles, image=[True] * 7 + [False])
+    fig.layout.xaxis8.update(tickmode="linear", dtick=1, title_text="digit")
+    fig.layout.yaxis8.update(range=[0, float(penalties.max()) * 1.05])
 
     def heading(k: int) -> str:
         return (f"Inside LeNet-5: a test {int(labels[k])}, read as {int(penalties[k].argmin())} "
@@ -177,40 +201,44 @@ def inside_figure(model: keras.Model, images: np.ndarray, labels: Sequence[int])
                           args=[{"z": zs + [None], "y": [None] * 7 + [np.round(penalties[k], 2)]},
                                 {"title.text": heading(k)}]))
     fig.update_layout(
-        title=dict(text=heading(0)), height=640, margin=dict(l=30, r=30, t=80, b=90), plot_bgcolor="white",
+        title=dict(text=heading(0)), height=height, margin=dict(l=30, r=60, t=80, b=100), plot_bgcolor="white",
         showlegend=False,
         sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="test digit labelled "), pad=dict(t=40))],
         meta={"alt": ("Eight panels for one test digit: the input, the feature maps of C1, S2, C3 and S4, the 120 "
                       "C5 outputs, the 84 F6 outputs drawn as a 12x7 image, and a bar chart of the ten output "
                       "penalties; a slider picks the digit.")})
-    return fig
+    return set_narrow(fig, panel_layout(narrow_cells, narrow_height, titles))
 
 
 def kernels_figure(kernel: np.ndarray, layer: str = "C1") -> go.Figure:
-    """The kernels of a convolution with one input map, shape (k, k, 1, n), as n heatmaps."""
+    """The kernels of a convolution with one input map, shape (k, k, 1, n), as n heatmaps.
+
+    They share one signed colour scale and one colour bar; on a phone they take half as many columns.
+    """
     kernel = np.asarray(kernel, dtype=float)
     if kernel.ndim != 4 or kernel.shape[2] != 1:
         raise ValueError(f"kernel must have shape (k, k, 1, maps), got {kernel.shape}")
     k, _, _, n = kernel.shape
-    limit = float(np.abs(kernel).max()) or 1.0
-    fig = make_subplots(rows=1, cols=n, subplot_titles=[f"{layer} kernel {m}" for m in range(n)],
-                        horizontal_spacing=0.02)
+    layout = grid(1, n, hgap=8, vgap=24, margin={"l": 20, "r": 80, "t": 80, "b": 10})
+    fig = go.Figure()
     for m in range(n):
-        fig.add_trace(go.Heatmap(z=kernel[:, :, 0, m], colorscale=_ACTIVATION_SCALE, zmin=-limit, zmax=limit,
-                                 showscale=(m == 0), colorbar=dict(title=dict(text="weight")),
-                                 hovertemplate="weight %{z:.3f}<extra></extra>"), row=1, col=m + 1)
-        fig.update_yaxes(scaleanchor=f"x{'' if m == 0 else m + 1}", row=1, col=m + 1)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
+        fig.add_trace(go.Heatmap(z=kernel[:, :, 0, m], **signed(signed_limit(kernel)), showscale=(m == 0),
+                                 colorbar=dict(title=dict(text="weight")), xaxis=f"x{m + 1}", yaxis=f"y{m + 1}",
+                                 hovertemplate="weight %{z:.3f}<extra></extra>"))
+    place_panels(fig, [layout.cell(0, m) for m in range(n)], [f"{layer} kernel {m}" for m in range(n)],
+                 title_size=max(10, min(12, 66 // n)))
     fig.update_layout(
-        title=dict(text=f"The {n} {layer} kernels ({k}x{k})"), height=300,
-        margin=dict(l=20, r=20, t=80, b=20), plot_bgcolor="white",
+        title=dict(text=f"The {n} {layer} kernels ({k}x{k})"), height=max(240, layout.height),
+        margin=dict(layout.margin), plot_bgcolor="white",
         meta={"alt": f"{n} small {k}x{k} heatmaps of {layer}'s weights, red positive and blue negative."})
-    return fig
+    return reflow(fig, math.ceil(n / 2))
 
 
 def layer_table_figure(rows: Sequence) -> go.Figure:
-    """A table of :func:`lenet5_lesson.shapes.layer_table` rows: shapes, parameters, connections."""
+    """A table of :func:`lenet5_lesson.shapes.layer_table` rows: shapes, parameters, connections.
+
+    Kinds are the book's short names (``conv``, ``subsample``); on a phone the table is set smaller.
+    """
     if not rows:
         raise ValueError("rows must hold at least one LayerRow")
     for row in rows:
@@ -218,19 +246,22 @@ def layer_table_figure(rows: Sequence) -> go.Figure:
             raise TypeError(f"rows must hold LayerRow entries from shapes.layer_table, got {type(row).__name__}")
 
     def shape(s):
-        return " x ".join(str(int(v)) for v in s)
+        return "x".join(str(int(v)) for v in s)
 
-    columns = [[r.name for r in rows], [r.kind for r in rows], [shape(r.input_shape) for r in rows],
+    kinds = [KIND_NAMES.get(r.kind, (r.kind,))[0] for r in rows]
+    columns = [[r.name for r in rows], kinds, [shape(r.input_shape) for r in rows],
                [shape(r.output_shape) for r in rows], [f"{r.parameters:,}" for r in rows],
                [f"{r.connections:,}" for r in rows]]
     fig = go.Figure(go.Table(
-        header=dict(values=["layer", "kind", "input", "output", "trainable parameters", "connections"],
+        columnwidth=[0.8, 1.2, 1.1, 1.1, 1.25, 1.3],
+        header=dict(values=["layer", "kind", "input", "output", "parameters", "connections"],
                     fill_color="#1f4e79", font=dict(color="white"), align="left"),
-        cells=dict(values=columns, align=["left", "left", "left", "left", "right", "right"])))
+        cells=dict(values=columns, align=["left", "left", "left", "left", "right", "right"], height=26)))
     total_p = sum(r.parameters for r in rows)
     total_c = sum(r.connections for r in rows)
     fig.update_layout(
         title=dict(text=f"Layer by layer: {total_p:,} trainable parameters, {total_c:,} connections"),
-        height=120 + 30 * len(rows), margin=dict(l=10, r=10, t=50, b=10),
+        height=80 + 27 * (len(rows) + 1), margin=dict(l=10, r=10, t=50, b=10),
         meta={"alt": f"A table of {len(rows)} layers with input and output shapes, parameters and connections."})
-    return fig
+    small = {"cells.font.size": 10, "header.font.size": 10}
+    return set_narrow(fig, {"height": 110 + 27 * (len(rows) + 1)}, {0: small})  # room for wrapped kinds

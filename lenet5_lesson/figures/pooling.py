@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from ..layers import Subsampling, squash
 from .digits import heatmap_panels
+from .style import ACTIVATION_LIMIT
 
 #: Value of an "active" and an "inactive" input: f(1) and f(-1) of the squashing function.
 ACTIVE, INACTIVE = 1.0, -1.0
@@ -36,7 +37,7 @@ def pool_outputs(feature_map: np.ndarray, coefficient: float, bias: float) -> di
     values = _check_map(feature_map)
     batch = values[None, ..., None]
     return {
-        f"subsampling (c={coefficient:.2f}, b={bias:.2f})": subsample(values, coefficient, bias),
+        f"S2: c={coefficient:.2f}, b={bias:.2f}": subsample(values, coefficient, bias),
         "average pooling": keras.ops.convert_to_numpy(keras.layers.AveragePooling2D(2)(batch))[0, ..., 0],
         "max pooling": keras.ops.convert_to_numpy(keras.layers.MaxPooling2D(2)(batch))[0, ..., 0],
     }
@@ -46,9 +47,10 @@ def pooling_comparison(feature_map: np.ndarray, coefficient: float, bias: float)
     """A feature map and its three 2x2 reductions side by side."""
     values = _check_map(feature_map)
     panels = {f"input {values.shape[0]}x{values.shape[1]}": values, **pool_outputs(values, coefficient, bias)}
-    return heatmap_panels(panels, "One C1 map, three ways to halve it", colorscale="RdBu", zmid=0.0, shared_range=True,
+    return heatmap_panels(panels, "One C1 map, three ways to halve it", signed=True, shared_range=True,
+                          limit=ACTIVATION_LIMIT, scale_title="output",
                           alt="A feature map and, beside it, its trainable subsampling, average pooling "
-                              "and max pooling, each half its size.")
+                              "and max pooling, each half its size, on one colour scale.")
 
 
 def window_response(settings: Sequence[tuple[float, float]]) -> go.Figure:

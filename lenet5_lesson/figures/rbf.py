@@ -7,36 +7,60 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .. import checks, paper
+from .. import checks
 from ..bitmaps import HEIGHT, WIDTH, digit_bitmaps
 from ..losses import MAPLoss
-
-_BITMAP_SCALE = [[0, "#f4f4f4"], [1, "#1f2a44"]]
+from .style import (ACTIVATION_LIMIT, PAGE_WIDTH, PHONE_WIDTH, grid, panel_layout, pixel_cells, place_panels,
+                    set_narrow, signed)
 
 
 def bitmaps_figure() -> go.Figure:
-    """The ten fixed 7x12 bitmaps that centre the output units, ink dark."""
+    """The ten fixed 7x12 bitmaps that centre the output units, on the book's signed scale.
+
+    They are drawn on the range of F6's squashed outputs, the values they are compared with, so
+    that +1 and -1 have the same colours as in :func:`penalties_figure`.
+    """
     maps = digit_bitmaps()
-    fig = make_subplots(rows=2, cols=5, subplot_titles=[f"digit {d}" for d in range(10)],
-                        horizontal_spacing=0.03, vertical_spacing=0.08)
+    layout, narrow = (grid(2, 5, width, aspect=HEIGHT / WIDTH, hgap=12, vgap=26,
+                           margin={"l": 20, "r": 20, "t": 80, "b": 20}) for width in (PAGE_WIDTH, PHONE_WIDTH))
+    titles = [f"digit {d}" for d in range(10)]
+    fig = go.Figure()
     for d in range(10):
-        fig.add_trace(go.Heatmap(z=maps[d], colorscale=_BITMAP_SCALE, zmin=-1, zmax=1, showscale=False, xgap=1,
-                                 ygap=1, hovertemplate=f"centre of unit {d}: %{{z:+.0f}}<extra></extra>"),
-                      row=d // 5 + 1, col=d % 5 + 1)
-        fig.update_yaxes(scaleanchor=f"x{'' if d == 0 else d + 1}", row=d // 5 + 1, col=d % 5 + 1)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
+        fig.add_trace(go.Heatmap(z=maps[d], **signed(ACTIVATION_LIMIT), showscale=False, xgap=1, ygap=1,
+                                 xaxis=f"x{d + 1}", yaxis=f"y{d + 1}",
+                                 hovertemplate=f"centre of unit {d}: %{{z:+.0f}}<extra></extra>"))
+    place_panels(fig, [layout.cell(d // 5, d % 5) for d in range(10)], titles)
     fig.update_layout(
-        title=dict(text=f"The ten output centres: {WIDTH}x{HEIGHT} bitmaps of -1 and +1"), height=520,
-        margin=dict(l=20, r=20, t=80, b=20), plot_bgcolor="white",
-        meta={"alt": "Ten small black-and-white pixel drawings of the digits 0 to 9, each 7 pixels wide and 12 high."})
-    return fig
+        title=dict(text=f"The ten output centres: {WIDTH}x{HEIGHT} bitmaps of +1 (red) and -1 (blue)"),
+        height=layout.height, margin=dict(layout.margin), plot_bgcolor="white",
+        meta={"alt": "Ten small pixel drawings of the digits 0 to 9, each 7 pixels wide and 12 high, "
+                     "red where the centre is +1 and blue where it is -1."})
+    # Five to a row stay readable on a phone: the narrow layout only makes the figure shorter.
+    return set_narrow(fig, panel_layout([narrow.cell(d // 5, d % 5) for d in range(10)], narrow.height, titles))
+
+
+def _penalty_cells(width: int) -> tuple[list, int, dict]:
+    """Panels of :func:`penalties_figure` for a figure ``width`` pixels wide: F6, the bars, ten bitmaps."""
+    margin = {"l": 20, "r": 70, "t": 80, "b": 20}
+    per_row = 10 if width >= PAGE_WIDTH else 5
+    plot_w = width - margin["l"] - margin["r"]
+    bitmaps = grid(10 // per_row, per_row, width, aspect=HEIGHT / WIDTH, hgap=6, vgap=22, margin=margin)
+    top = 240 if per_row == 10 else 170  # pixels: the F6 image and the bars
+    f6_w = top * WIDTH / HEIGHT
+    gap = 60  # between the top row and the bitmaps: room for the bars' axis title and the bitmaps' titles
+    plot_h = top + gap + bitmaps.plot_height
+    boxes = [(0, 0, f6_w, top), (f6_w + 40, 0, plot_w - f6_w - 40, top)]
+    boxes += [(c * (bitmaps.cell_width + bitmaps.hgap), top + gap + r * (bitmaps.cell_height + bitmaps.vgap),
+               bitmaps.cell_width, bitmaps.cell_height) for r in range(10 // per_row) for c in range(per_row)]
+    return pixel_cells(boxes, plot_w, plot_h), int(plot_h + margin["t"] + margin["b"]), margin
 
 
 def penalties_figure(f6: np.ndarray, penalties: np.ndarray, label: int) -> go.Figure:
     """One digit's F6 output as a 7x12 image, the ten penalties, and the bitmaps they measure against.
+
+    F6 and the bitmaps share one signed colour scale and one colour bar; on a phone the bitmaps
+    take two rows of five.
 
     Parameters
     ----------
@@ -55,36 +79,30 @@ def penalties_figure(f6: np.ndarray, penalties: np.ndarray, label: int) -> go.Fi
         raise ValueError(f"penalties must hold 10 values, got {penalties.size}")
     label = checks.integer("label", label, 0, 9)
     winner = int(penalties.argmin())
-    specs = [[{"colspan": 3}, None, None, {"colspan": 7}, None, None, None, None, None, None],
-             [{} for _ in range(10)]]
-    titles = [f"F6 output of a {label}, as 12x7", "penalty y_i = squared distance to bitmap i"] + \
+    titles = [f"F6 output of a {label}", "penalty y_i: squared distance to bitmap i"] + \
         [f"{d}: {penalties[d]:.0f}" for d in range(10)]
-    fig = make_subplots(rows=2, cols=10, specs=specs, subplot_titles=titles, row_heights=[0.62, 0.38],
-                        horizontal_spacing=0.015, vertical_spacing=0.12)
-    fig.add_trace(go.Heatmap(z=f6.reshape(HEIGHT, WIDTH), colorscale="RdBu_r", zmin=-paper.SQUASH_A,
-                             zmax=paper.SQUASH_A, colorbar=dict(title=dict(text="F6"), len=0.55, y=0.72),
-                             hovertemplate="F6 unit: %{z:.2f}<extra></extra>"), row=1, col=1)
+    cells, height, margin = _penalty_cells(PAGE_WIDTH)
+    narrow_cells, narrow_height, _ = _penalty_cells(PHONE_WIDTH)
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(z=f6.reshape(HEIGHT, WIDTH), **signed(ACTIVATION_LIMIT), xgap=1, ygap=1,
+                             colorbar=dict(title=dict(text="value"), len=0.6, y=0.7),
+                             hovertemplate="F6 unit: %{z:.2f}<extra></extra>"))
     colours = ["#c0392b" if d == winner else "#1f4e79" for d in range(10)]
-    fig.add_trace(go.Bar(x=list(range(10)), y=penalties, marker_color=colours,
-                         hovertemplate="digit %{x}: penalty %{y:.1f}<extra></extra>"), row=1, col=4)
+    fig.add_trace(go.Bar(x=list(range(10)), y=penalties, marker_color=colours, xaxis="x2", yaxis="y2",
+                         hovertemplate="digit %{x}: penalty %{y:.1f}<extra></extra>"))
     maps = digit_bitmaps()
     for d in range(10):
-        fig.add_trace(go.Heatmap(z=maps[d], colorscale=_BITMAP_SCALE, zmin=-1, zmax=1, showscale=False,
-                                 hovertemplate=f"bitmap {d}: %{{z:+.0f}}<extra></extra>"), row=2, col=d + 1)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
-    for axis in [1] + list(range(3, 13)):
-        fig.layout[f"yaxis{'' if axis == 1 else axis}"].update(autorange="reversed",
-                                                               scaleanchor=f"x{'' if axis == 1 else axis}")
-    fig.update_xaxes(showticklabels=True, tickmode="linear", dtick=1, row=1, col=4)
-    fig.update_yaxes(showticklabels=True, showgrid=True, row=1, col=4)
-    fig.update_annotations(font_size=11)
+        fig.add_trace(go.Heatmap(z=maps[d], **signed(ACTIVATION_LIMIT), showscale=False, xgap=1, ygap=1,
+                                 xaxis=f"x{d + 3}", yaxis=f"y{d + 3}",
+                                 hovertemplate=f"bitmap {d}: %{{z:+.0f}}<extra></extra>"))
+    place_panels(fig, cells, titles, image=[True, False] + [True] * 10, title_size=11)
+    fig.layout.xaxis2.update(tickmode="linear", dtick=1, title=dict(text="digit i", standoff=4))
     fig.update_layout(
         title=dict(text=f"A test {label} at the output: the smallest penalty is digit {winner}'s"),
-        height=520, showlegend=False, plot_bgcolor="white", margin=dict(l=20, r=20, t=80, b=20),
+        height=height, showlegend=False, plot_bgcolor="white", margin=margin,
         meta={"alt": (f"The 84 F6 outputs of a test {label} drawn as a 12 by 7 image, a bar chart of the ten "
                       f"penalties with the smallest, digit {winner}, in red, and the ten bitmaps below.")})
-    return fig
+    return set_narrow(fig, panel_layout(narrow_cells, narrow_height, titles, **{"annotations[1].text": "penalty y_i"}))
 
 
 def map_loss(penalties: np.ndarray, label: int, j: float) -> float:
@@ -138,4 +156,6 @@ def loss_versus_wrong_penalty_figure(penalties: Sequence[float], label: int, wro
         meta={"alt": ("Line chart: the maximum-likelihood loss is flat whatever the wrong penalty; the MAP curves "
                       "are high when the wrong penalty is small and fall to a floor as it grows, sooner for "
                       "smaller j.")})
-    return fig
+    # On a phone the legend would hide the curves: it goes under the plot.
+    return set_narrow(fig, {"height": 560, "legend.orientation": "h", "legend.x": 0, "legend.xanchor": "left",
+                            "legend.y": -0.22, "legend.yanchor": "top"})
