@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from lenet5_lesson import explore, paper
+from lenet5_lesson.explorers import live
 from lenet5_lesson.explorers.c3 import c3_counts
 from lenet5_lesson.explorers.drawing import rasterize, to_mnist
 from lenet5_lesson.explorers.kernel import correlate_valid
@@ -65,6 +66,25 @@ def test_shape_calculator_checks_traitlets_set_later_and_allows_a_kernel_too_wid
     assert calc.n == 4
     with pytest.raises(ValueError, match="no kernel|larger than the padded input"):
         ShapeCalculator(presets=[("too wide", 4, 7, 1, 0, 1)])
+
+
+@pytest.mark.parametrize("make", [explore.shape_calculator, explore.squashing_explorer])
+def test_the_html_face_is_self_contained(make):
+    widget = make()
+    html = widget._repr_mimebundle_()[0]["text/html"]
+    assert f'data-explorer="{widget.explorer}"' in html and html.count("<script") == 1
+    for loads in ("src=", "import(", "fetch(", "XMLHttpRequest", "export "):
+        assert loads not in html, loads
+    # The one address is the SVG namespace, which names and loads nothing.
+    assert set(re.findall(r"https?://[^\s\"']+", html)) <= {"http://www.w3.org/2000/svg"}
+    assert "export default" in widget._esm
+
+
+@pytest.mark.parametrize("text", ["const end = '</script>';", "// <!-- a comment", "x = '<SCRIPT src=a.js>'"])
+def test_a_script_that_would_end_its_inline_tag_is_refused(text):
+    with pytest.raises(ValueError, match="broken.js contains"):
+        live.check_inline(text, "broken.js")
+    assert live.check_inline("a < b && c > d", "fine.js") == "a < b && c > d"
 
 
 def test_kernel_explorer_controls_and_trained_kernel_match_the_model(mnist):

@@ -172,8 +172,9 @@ def test_live_code_runs_the_chapter_and_its_explorer_in_the_page(watch, jupyter_
     watch.page.evaluate(_USE_LOCAL_SERVER, [base, token])
     watch.page.locator(".dropdown-launch-buttons button").first.click()
     watch.page.locator("button.btn-launch-thebe").click()
-    watch.page.wait_for_function("() => /ready|idle/.test(document.querySelector('.thebe-launch-button').innerText)",
-                                 timeout=60_000)
+    # Not the button's "server-ready", which comes before the kernel: a run asked for then never starts.
+    watch.page.wait_for_function("() => window.thebe && thebe.session && thebe.session.kernel "
+                                 "&& thebe.session.kernel.status === 'idle'", timeout=120_000)
     cells = watch.page.locator("div.cell")
     explorer = next(i for i in range(cells.count()) if "kernel_explorer(" in cells.nth(i).inner_text())
     watch.page.locator(".thebe-cell").first.locator("button.thebe-runall-button").click()
