@@ -1,10 +1,17 @@
 """Shared fixtures: the real MNIST files (from LENET5_MNIST_DIR), Keras quietened, and the built
 book served from 127.0.0.1 to Debian's Chromium (driven by playwright) with outside requests blocked."""
 
+import contextlib
 import functools
 import importlib.util
 import os
+import secrets
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -56,14 +63,56 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(folder: Path):
+    """``folder`` served from 127.0.0.1 for as long as the block runs; yields the base address."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextlib.contextmanager
+def running_jupyter(root: Path, log: Path, env: dict, *options: str):
+    """A Jupyter server on 127.0.0.1 serving ``root``, started and waited for; yields (base, token).
+
+    ``options`` are further command-line settings (``--ServerApp.allow_origin=*`` for thebe, say);
+    the server's output goes to ``log``, whose end is shown if the server stops or never answers.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = secrets.token_hex(16)
+    command = [str(Path(sys.executable).with_name("jupyter")), "server", "--no-browser", "--allow-root",
+               "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={root}", *options]
+    with open(log, "w") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"the Jupyter server stopped:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"the Jupyter server did not answer:\n{log.read_text()[-3000:]}")
+        yield base, token
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 @pytest.fixture(scope="module")
 def server(site):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(site) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

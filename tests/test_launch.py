@@ -10,20 +10,13 @@ then stands in for Binder, to run a chapter's cells in the page, live explorer i
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from conftest import ROOT, tool
+from conftest import ROOT, running_jupyter, tool
 
 colab_cell = tool("colab_cell")
 
@@ -124,33 +117,9 @@ def test_readme_installs_from_the_configured_repository():
 @pytest.fixture(scope="module")
 def jupyter_server(mnist_dir, tmp_path_factory):
     """A Jupyter server on 127.0.0.1 that serves this checkout, as Binder would serve the repository."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    token = secrets.token_hex(16)
     log = tmp_path_factory.mktemp("jupyter") / "server.log"
-    command = [str(Path(sys.executable).with_name("jupyter")), "server", "--no-browser", "--allow-root",
-               "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-               "--ServerApp.allow_origin=*", f"--ServerApp.root_dir={ROOT}"]
-    with open(log, "w") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                  env={**os.environ, "LENET5_MNIST_DIR": str(mnist_dir)})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"the Jupyter server stopped:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"the Jupyter server did not answer:\n{log.read_text()[-3000:]}")
-        yield base, token
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running_jupyter(ROOT, log, {"LENET5_MNIST_DIR": str(mnist_dir)}, "--ServerApp.allow_origin=*") as found:
+        yield found
 
 
 # Points thebe at the local server instead of mybinder.org; everything else is the page as built.

@@ -14,24 +14,14 @@ explorer as a widget too, its front end from the book's own require.js, no outsi
 
 from __future__ import annotations
 
-import functools
 import itertools
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import nbformat
 import numpy as np
 import pytest
-from conftest import PageWatch
+from conftest import PageWatch, running_jupyter, serving
 from test_launch import _USE_LOCAL_SERVER, jupyter_server  # noqa: F401 - the local server thebe runs on
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -68,18 +58,10 @@ def folder(tmp_path_factory) -> Path:
     return folder
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def http_base(folder):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(folder) as base:
+        yield base
 
 
 @pytest.fixture(params=["file", "http"])
@@ -470,32 +452,10 @@ def lab(mnist_dir, tmp_path_factory):
     )])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, root / "live.ipynb")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    token = secrets.token_hex(16)
     log = root / "server.log"
-    command = [str(Path(sys.executable).with_name("jupyter")), "server", "--no-browser", "--allow-root",
-               "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
-    env = {**os.environ, "LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
-    with open(log, "w") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"the Jupyter server stopped:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"the Jupyter server did not answer:\n{log.read_text()[-3000:]}")
-        yield base, token
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+    env = {"LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
+    with running_jupyter(root, log, env) as found:
+        yield found
 
 
 def _run_cell(page, index: int) -> None:
