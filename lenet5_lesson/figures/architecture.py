@@ -54,6 +54,8 @@ def shape_label(shape: tuple[int, ...]) -> str:
 
 
 def _check_rows(rows: Sequence[LayerRow]) -> list[LayerRow]:
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence):
+        raise TypeError("rows must be a sequence of LayerRow objects, as returned by layer_table(model)")
     rows = list(rows)
     if not rows:
         raise ValueError("rows must hold at least one LayerRow (got none)")

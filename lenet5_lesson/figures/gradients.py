@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 from .. import checks
 from ..gradients import kernel_gradient_terms, map_loss_gradient
 from ..shapes import LayerRow
-from .architecture import KIND_NAMES, shape_label
+from .architecture import KIND_NAMES, _check_rows, shape_label
 from .digits import heatmap_panels
 from .style import SIGNED_SCALE
 
@@ -38,17 +38,6 @@ RULES = {
                      "nothing: the centres are not trained",
                      "∂E/∂x_j = Σ_i 2 (x_j - w_ij) ∂E/∂y_i"),
 }
-
-
-def _check_rows(rows: Sequence[LayerRow]) -> list[LayerRow]:
-    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence):
-        raise TypeError("rows must be a sequence of LayerRow objects, as returned by layer_table(model)")
-    rows = list(rows)
-    if not rows:
-        raise ValueError("rows must hold at least one LayerRow (got none)")
-    if not all(isinstance(row, LayerRow) for row in rows):
-        raise TypeError("rows must be LayerRow objects, as returned by layer_table(model)")
-    return rows
 
 
 def _arrow(tail: tuple[float, float], head: tuple[float, float], colour: str) -> dict:
