@@ -58,6 +58,32 @@ def site() -> Path:
     return SITE
 
 
+#: The scripts of the in-browser LeNet-5 that every page of the book loads from _static, in its order.
+SITE_SCRIPTS = ("weights.js", "digits.js", "engine.js")
+
+
+def write_explorer_page(folder: Path, name: str, *explorers, site: bool = True) -> Path:
+    """``folder/name``: a page holding the explorers' ``text/html`` faces, as the book's pages hold them.
+
+    With ``site``, the page loads the book's in-browser LeNet-5 as the built pages do, from
+    ``folder/_static/lenet5`` (written there once per folder); without it, the page has none.
+    """
+    head = ""
+    if site:
+        static = folder / "_static" / "lenet5"
+        if not (static / SITE_SCRIPTS[-1]).is_file():
+            from lenet5_lesson.explorers import engine
+
+            engine.write_assets(static)
+        head = "".join(f'<script src="_static/lenet5/{script}"></script>' for script in SITE_SCRIPTS)
+    faces = "\n".join(explorer._repr_mimebundle_()[0]["text/html"] for explorer in explorers)
+    path = folder / name
+    path.write_text('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Live explorers</title>'
+                    f'{head}</head><body><main><h1>Live explorers</h1>{faces}</main></body></html>', encoding="utf-8")
+    return path
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass

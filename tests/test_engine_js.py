@@ -166,11 +166,41 @@ def test_reading_back_refuses_other_scripts(model):
         engine.read_weights_script(text)
 
 
-def test_book_assets_writes_both_scripts(tmp_path):
+def test_book_assets_writes_the_three_scripts(tmp_path, mnist):
     written = tool("book_assets").engine(tmp_path)
-    assert sorted(p.name for p in written) == [engine.ENGINE_JS, engine.WEIGHTS_JS]
+    assert sorted(p.name for p in written) == sorted([engine.DIGITS_JS, engine.ENGINE_JS, engine.WEIGHTS_JS])
     assert (tmp_path / engine.ENGINE_JS).read_text() == engine.engine_source()
     engine.read_weights_script((tmp_path / engine.WEIGHTS_JS).read_text())
+    images, labels, payload = engine.read_digits_script((tmp_path / engine.DIGITS_JS).read_text())
+    (x_test, y_test) = mnist[1]
+    assert np.array_equal(images, x_test[:engine.SITE_DIGITS]) and np.array_equal(labels, y_test[:engine.SITE_DIGITS])
+    assert payload["info"] == engine.site_digits_info()
+
+
+@pytest.mark.parametrize(("images", "labels", "says"), [
+    (np.zeros((2, 28, 27)), [0, 1], "shape \\(N, 28, 28\\)"),
+    (np.zeros((0, 28, 28)), [], "N >= 1"),
+    (np.zeros((2, 28, 28)), [0], "one class per image"),
+    (np.full((1, 28, 28), 256), [0], "0 to 255"),
+    (np.full((1, 28, 28), 0.5), [0], "whole numbers from 0 to 255"),
+    (np.zeros((1, 28, 28)), [10], "from 0 to 9"),
+])
+def test_the_digits_payload_states_its_rules(images, labels, says):
+    with pytest.raises(ValueError, match=says):
+        engine.digits_payload(images, labels)
+
+
+def test_the_weights_carry_the_books_colours():
+    from lenet5_lesson.figures.style import colour_table
+
+    _, payload = engine.read_weights_script(engine.shipped_weights_script())
+    signed = payload["style"]["signed"]
+    assert len(signed) % 2 == 1 and signed[len(signed) // 2] == [247, 247, 247]  # white is zero
+    assert signed[0][2] > signed[0][0] and signed[-1][0] > signed[-1][2]  # blue low, red high
+    assert payload["style"]["ink"][0] == [255, 255, 255] and payload["style"]["ink"][-1] == [0, 0, 0]
+    assert payload["style"]["activation_limit"] == paper.SQUASH_A
+    with pytest.raises(ValueError, match="steps"):
+        colour_table("RdBu_r", 1)
 
 
 @pytest.mark.slow

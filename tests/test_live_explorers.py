@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import nbformat
 import numpy as np
 import pytest
-from conftest import PageWatch, running_jupyter, serving
+from conftest import PageWatch, running_jupyter, serving, write_explorer_page
 from test_launch import _USE_LOCAL_SERVER, jupyter_server  # noqa: F401 - the local server thebe runs on
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,22 +39,13 @@ CANVAS = 720
 RED = (0xD6, 0x27, 0x28)
 
 
-def page_html(*explorers) -> str:
-    """A page holding the explorers' text/html faces, as the book's pages hold them."""
-    faces = "\n".join(explorer._repr_mimebundle_()[0]["text/html"] for explorer in explorers)
-    return ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Live explorers</title>'
-            f'</head><body><main><h1>Live explorers</h1>{faces}</main></body></html>')
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("live")
-    (folder / "index.html").write_text(page_html(explore.shape_calculator(), explore.squashing_explorer()),
-                                       encoding="utf-8")
+    write_explorer_page(folder, "index.html", explore.shape_calculator(), explore.squashing_explorer(), site=False)
     # Two of one explorer on a page must not share anything.
-    (folder / "twice.html").write_text(page_html(explore.shape_calculator(), explore.shape_calculator(n=10, k=3)),
-                                       encoding="utf-8")
+    write_explorer_page(folder, "twice.html", explore.shape_calculator(), explore.shape_calculator(n=10, k=3),
+                        site=False)
     return folder
 
 
@@ -173,9 +164,10 @@ def test_shape_arithmetic_agrees_with_python_on_drawn_settings(shape_page, batch
 def test_the_agreement_check_notices_a_wrong_formula(browser, folder):
     """The check can fail: run on an explorer whose formula adds 2 instead of 1, it does."""
     right = "const count = (size - span) / s + 1n;"
-    html = page_html(explore.shape_calculator())
+    page = write_explorer_page(folder, "wrong.html", explore.shape_calculator(), site=False)
+    html = page.read_text(encoding="utf-8")
     assert html.count(right) == 1
-    (folder / "wrong.html").write_text(html.replace(right, "const count = (size - span) / s + 2n;"), encoding="utf-8")
+    page.write_text(html.replace(right, "const count = (size - span) / s + 2n;"), encoding="utf-8")
     watch = PageWatch(browser, folder.as_uri())
     watch.open("wrong.html")
     with pytest.raises(AssertionError):

@@ -5,8 +5,8 @@ CDN: plotly.js comes from the installed ``plotly`` Python package (so it always 
 version that wrote the figures), MathJax 3 and require.js from ``node_modules`` (``npm ci``
 installs the versions pinned in ``package-lock.json``), and thebe, which the "Live code" button
 loads, from its pinned npm tarball (see ``thebe_package``). The in-browser LeNet-5, the package's
-``engine.js`` and the shipped run's weights exported as ``weights.js``, goes to ``_build/assets/lenet5/``
-(see ``engine``). Run before ``jupyter-book build``::
+``engine.js``, the shipped run's weights exported as ``weights.js`` and the explorers' test digits
+as ``digits.js``, go to ``_build/assets/lenet5/`` (see ``engine``). Run before ``jupyter-book build``::
 
     python tools/book_assets.py
 """
@@ -146,10 +146,11 @@ def vendor(target: Path = VENDOR) -> list[Path]:
 
 
 def engine(target: Path = ENGINE) -> list[Path]:
-    """Write the package's ``engine.js`` and the shipped faithful run's weights as ``weights.js`` into ``target``.
+    """Write the package's ``engine.js``, the shipped faithful run's ``weights.js`` and ``digits.js`` into ``target``.
 
-    The weights are exported here, at build time, from ``lenet5_lesson/runs/faithful``, so the
-    repository holds them once; the pages load both scripts from ``_static/lenet5/``.
+    The weights are exported here, at build time, from ``lenet5_lesson/runs/faithful``, and the
+    digits from the MNIST test set, so the repository holds neither twice; the pages load the
+    three scripts from ``_static/lenet5/``.
     """
     # Imported here: it loads Keras, which the vendoring above does not need.
     from lenet5_lesson.explorers.engine import write_assets  # noqa: PLC0415
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", type=Path, default=VENDOR, help="folder to copy into (default: %(default)s)")
     parser.add_argument("--engine-target", type=Path, default=ENGINE,
-                        help="folder for engine.js and weights.js (default: %(default)s)")
+                        help="folder for engine.js, weights.js and digits.js (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
         written = vendor(args.target)

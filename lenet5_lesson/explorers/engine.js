@@ -10,14 +10,26 @@
  *   lenet5.predict(pixels)  -> the digit with the smallest penalty
  *   lenet5.network(weights) -> the same two functions on other weights (see copyWeights)
  *   lenet5.ready            -> a promise of lenet5, resolved once the weights are in
+ *   lenet5.digits           -> the explorers' test digits, once digits.js is in (lenet5.digitsReady):
+ *                              {count, labels, source, image(i) -> Uint8Array of 784}
+ *   lenet5.style            -> the book's colour tables ({signed, ink}: 255 [r, g, b] each, low end
+ *                              first) and activation_limit, from the weights script
+ *   lenet5.decodeWeights(payload), lenet5.decodeDigits(payload)
+ *                           -> the same objects from payloads another source (a live kernel) sent
  *
  * pixels: 784 numbers from 0 to 255, a 28x28 MNIST digit row by row (an Array, a Uint8Array, a
  * canvas' Uint8ClampedArray...). Anything else throws an Error whose message states that rule.
+ *
+ * The live explorers carry this file in their own code too (live.py), for a live kernel's page,
+ * which has no _static; where the book's copy is loaded already, that one is kept.
  */
 (function () {
   "use strict";
 
+  if (window.lenet5 && window.lenet5.network) return;
+
   const FORMAT = "lenet5-weights/1";
+  const DIGITS_FORMAT = "lenet5-digits/1";
   const SIDE = 28;
   const PADDED = 32;
   const KERNEL = 5;
@@ -70,13 +82,18 @@
   // bytes are the array already; elsewhere DataView swaps them.
   const LITTLE_ENDIAN = new Uint8Array(new Float32Array([1]).buffer)[3] === 0x3f;
 
-  function decode(base64, length) {
+  function bytesOf(base64) {
     const text = atob(base64);
-    if (text.length !== 4 * length) {
-      throw new Error(`lenet5: an array of the weights script holds ${text.length / 4} values, not ${length}`);
-    }
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes;
+  }
+
+  function decode(base64, length) {
+    const bytes = bytesOf(base64);
+    if (bytes.length !== 4 * length) {
+      throw new Error(`lenet5: an array of the weights script holds ${bytes.length / 4} values, not ${length}`);
+    }
     if (LITTLE_ENDIAN) return new Float32Array(bytes.buffer);
     const view = new DataView(bytes.buffer);
     return Float32Array.from({length}, (_, i) => view.getFloat32(4 * i, true));
@@ -215,17 +232,59 @@
     throw new Error("lenet5: the weights are not loaded; include _static/lenet5/weights.js, or wait for lenet5.ready");
   }
 
+  /** {weights, paper, style, info} from a weights payload (engine.py's weights_payload). */
+  function decodeWeights(payload) {
+    if (!payload || payload.format !== FORMAT) {
+      throw new Error(`lenet5.load: the weights script is not in the format ${FORMAT}; rebuild the book`);
+    }
+    const weights = {};
+    for (const [path, array] of Object.entries(payload.arrays)) {
+      const [layer, name] = path.split("/");
+      weights[layer] = weights[layer] || {};
+      weights[layer][name] = decode(array.base64, size(array.shape));
+    }
+    return {weights, paper: payload.paper, style: payload.style, info: payload.info};
+  }
+
+  /** {count, labels, source, image(i)} from a digits payload (engine.py's digits_payload). */
+  function decodeDigits(payload) {
+    if (!payload || payload.format !== DIGITS_FORMAT) {
+      throw new Error(`lenet5.loadDigits: the digits script is not in the format ${DIGITS_FORMAT}; rebuild the book`);
+    }
+    const pixels = bytesOf(payload.base64);
+    const count = payload.count;
+    if (pixels.length !== count * SIDE * SIDE || payload.labels.length !== count) {
+      throw new Error(`lenet5.loadDigits: the digits script does not hold ${count} digits and labels`);
+    }
+    return {
+      count,
+      labels: payload.labels.slice(),
+      source: payload.info || {},
+      image(i) {
+        if (!(Number.isInteger(i) && i >= 0 && i < count)) {
+          throw new RangeError(`lenet5.digits.image: i must be a whole number from 0 to ${count - 1}; got ${i}`);
+        }
+        return pixels.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE);
+      },
+    };
+  }
+
   let resolveReady;
+  let resolveDigits;
   const lenet5 = {
     layers: LAYERS.slice(),
     shapes: SHAPES,
     isReady: false,
     ready: new Promise((resolve) => { resolveReady = resolve; }),
+    digits: null,
+    digitsReady: new Promise((resolve) => { resolveDigits = resolve; }),
     /** Call back with lenet5 once the weights are in (at once if they are). */
     onReady(callback) { return lenet5.ready.then(callback); },
     forward: notLoaded,
     predict: notLoaded,
     network,
+    decodeWeights,
+    decodeDigits,
     squash(a) { return lenet5.paper.squash_a * Math.tanh(lenet5.paper.squash_s * a); },
     /** A deep copy of the shipped weights, for an explorer that edits them without touching other explorers. */
     copyWeights() {
@@ -239,23 +298,21 @@
     },
     /** Take in the object the weights script defines (engine.py writes it). */
     load(payload) {
-      if (!payload || payload.format !== FORMAT) {
-        throw new Error(`lenet5.load: the weights script is not in the format ${FORMAT}; rebuild the book`);
-      }
-      const weights = {};
-      for (const [path, array] of Object.entries(payload.arrays)) {
-        const [layer, name] = path.split("/");
-        weights[layer] = weights[layer] || {};
-        weights[layer][name] = decode(array.base64, size(array.shape));
-      }
-      const net = network(weights, payload.paper);
-      Object.assign(lenet5, {weights, paper: payload.paper, c3Table: payload.paper.c3_table,
-                             weightShapes: weightShapes(payload.paper.c3_table), info: payload.info,
-                             forward: net.forward, predict: net.predict, isReady: true});
+      const {weights, paper, style, info} = decodeWeights(payload);
+      const net = network(weights, paper);
+      Object.assign(lenet5, {weights, paper, style, c3Table: paper.c3_table, weightShapes: weightShapes(paper.c3_table),
+                             info, forward: net.forward, predict: net.predict, isReady: true});
       resolveReady(lenet5);
       return lenet5;
+    },
+    /** Take in the object the digits script defines (engine.py writes it). */
+    loadDigits(payload) {
+      lenet5.digits = decodeDigits(payload);
+      resolveDigits(lenet5.digits);
+      return lenet5.digits;
     },
   };
   window.lenet5 = lenet5;
   if (window.LENET5_WEIGHTS) lenet5.load(window.LENET5_WEIGHTS);
+  if (window.LENET5_DIGITS) lenet5.loadDigits(window.LENET5_DIGITS);
 })();

@@ -23,6 +23,17 @@
  *   live.numberControl({...})               -> a labelled slider and text box for one number
  *   live.parseInteger / live.parseNumber    -> {value} or {error}: the rules of lenet5_lesson.checks
  *   live.listen(model, event, callback, cleanups) -> model.on, remembered for the cleanup
+ *
+ * Explorers that run LeNet-5 (NetworkExplorer in live.py; engine.js is then in scope before the
+ * explorer's file, and window.lenet5 exists) also have
+ *   live.networkData(model) -> a promise of {lenet5, weights, paper, style, digits, network(weights),
+ *                              copyWeights()}: the shipped network and the book's test digits from the
+ *                              page's _static, or what the Python object holds (its own model or digits,
+ *                              or in a live kernel, where there is no _static, everything), sent over
+ *                              the widget's comm; rejected with a reader's message if neither comes
+ *   live.mapCanvas(height, width, attributes) -> a canvas of one pixel per unit, drawn crisp at any size
+ *   live.paint(canvas, values, {table, low, high, channels, channel}) -> values coloured from a table
+ *                              of the book's convention (style.signed or style.ink); NaN painted grey
  */
 const live = (() => {
   "use strict";
@@ -60,6 +71,8 @@ const live = (() => {
 .lenet5-live-legend > span.item { white-space: nowrap; }
 .lenet5-live-legend span.swatch { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px;
   border: 1px solid #888; vertical-align: -1px; }
+.lenet5-live canvas.lenet5-live-map { image-rendering: pixelated; image-rendering: crisp-edges;
+  border: 1px solid #8c8c8c; display: block; max-width: 100%; }
 `;
 
   /** The model of a page without a kernel: the same calls as anywidget's, on plain values. */
@@ -245,5 +258,76 @@ const live = (() => {
     return control;
   }
 
-  return {staticModel, start, element, listen, numberControl, parseInteger, parseNumber, uid};
+  /* How long a page without the network in _static waits for the kernel to send it; a live
+   * kernel answers within a second, so the wait only ends in a page where no kernel runs. */
+  const KERNEL_WAIT_MS = 15000;
+
+  function askKernel(model) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        model.off("msg:custom", answer);
+        reject(new Error("The trained network is not on this page and no Python kernel sent it. Open the page "
+                         + "from the built book, or run the notebook."));
+      }, KERNEL_WAIT_MS);
+      function answer(message) {
+        if (!message || message.type !== "lenet5-data") return;
+        clearTimeout(timer);
+        model.off("msg:custom", answer);
+        resolve(message);
+      }
+      model.on("msg:custom", answer);
+      model.send({type: "lenet5-data"});
+    });
+  }
+
+  async function networkData(model) {
+    const engine = window.lenet5;
+    const own = model.get("lenet5_data") || {};
+    const siteReady = engine.isReady && engine.digits;
+    let sent = {};
+    if (!siteReady || (model.get("own_data") && !own.weights && !own.digits)) sent = await askKernel(model);
+    const weightsPayload = own.weights || sent.weights;
+    const digitsPayload = own.digits || sent.digits;
+    const decoded = weightsPayload ? engine.decodeWeights(weightsPayload)
+      : {weights: engine.weights, paper: engine.paper, style: engine.style, info: engine.info};
+    const digits = digitsPayload ? engine.decodeDigits(digitsPayload) : engine.digits;
+    const copyWeights = () => {
+      const copy = {};
+      for (const layer of Object.keys(decoded.weights)) {
+        copy[layer] = {};
+        for (const name of Object.keys(decoded.weights[layer])) copy[layer][name] = decoded.weights[layer][name].slice();
+      }
+      return copy;
+    };
+    return {lenet5: engine, ...decoded, digits, copyWeights,
+            network: (weights) => engine.network(weights || decoded.weights, decoded.paper)};
+  }
+
+  function mapCanvas(height, width, attributes) {
+    return element("canvas", Object.assign({width, height, className: "lenet5-live-map"}, attributes || {}));
+  }
+
+  const NAN_GREY = [160, 160, 160];
+
+  /** values[(y * width + x) * channels + channel] for every unit of the canvas, coloured from the table. */
+  function paint(canvas, values, {table, low, high, channels = 1, channel = 0}) {
+    const {width, height} = canvas;
+    const context = canvas.getContext("2d");
+    const image = context.createImageData(width, height);
+    const last = table.length - 1;
+    const span = high - low;
+    for (let i = 0; i < width * height; i++) {
+      const v = values[i * channels + channel];
+      const colour = Number.isFinite(v)
+        ? table[Math.max(0, Math.min(last, Math.round(((v - low) / span) * last)))] : NAN_GREY;
+      image.data[4 * i] = colour[0];
+      image.data[4 * i + 1] = colour[1];
+      image.data[4 * i + 2] = colour[2];
+      image.data[4 * i + 3] = 255;
+    }
+    context.putImageData(image, 0, 0);
+  }
+
+  return {staticModel, start, element, listen, numberControl, parseInteger, parseNumber, uid, networkData, mapCanvas,
+          paint};
 })();

@@ -36,6 +36,12 @@ Adding an explorer, say ``pooling``:
    as base64 strings.
 3. A function in :mod:`lenet5_lesson.explore` returning the object; a chapter cell ends with it.
 4. Tests: drive the ``text/html`` face in Chromium (``tests/test_live_explorers.py`` shows how).
+
+An explorer that runs LeNet-5 subclasses :class:`NetworkExplorer` instead: its code then holds
+``engine.js`` too, and its script gets the network and the digits from ``live.networkData(model)``.
+In the book those are the shipped run and the test digits the site serves once from ``_static``
+(``engine.py``); the object sends them itself where there is no ``_static`` (a live kernel), or
+when it was given a model or digits of its own.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from importlib import resources
 from typing import ClassVar
 
 import anywidget
+import traitlets
 
 #: The script of the helpers every explorer starts with (``live.js``).
 SHARED_JS = "live"
@@ -79,13 +86,14 @@ def script_source(name: str) -> str:
     return check_inline(text, f"explorers/{name}.js")
 
 
-def _code(name: str) -> str:
-    return "\n".join([f"const EXPLORER = {json.dumps(name)};", script_source(SHARED_JS), script_source(name)])
+def _code(name: str, scripts: tuple[str, ...] = ()) -> str:
+    return "\n".join([f"const EXPLORER = {json.dumps(name)};", script_source(SHARED_JS),
+                      *map(script_source, scripts), script_source(name)])
 
 
-def module_source(name: str) -> str:
-    """The ES module that anywidget runs in a live kernel: the shared helpers, the explorer, an export."""
-    return _code(name) + "\nexport default { render: (context) => live.start(context, render) };\n"
+def module_source(name: str, scripts: tuple[str, ...] = ()) -> str:
+    """The ES module that anywidget runs in a live kernel: the shared helpers, ``scripts``, the explorer, an export."""
+    return _code(name, scripts) + "\nexport default { render: (context) => live.start(context, render) };\n"
 
 
 def _json_for_script(value) -> str:
@@ -110,11 +118,13 @@ class LiveExplorer(anywidget.AnyWidget):
     explorer: ClassVar[str] = ""
     #: What the static face says where no JavaScript runs (a notebook viewer, say).
     title: ClassVar[str] = "This explorer"
+    #: Other scripts of this folder that run before the explorer's own (after ``live.js``).
+    scripts: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs) -> None:
         if cls.__dict__.get("explorer"):
             # anywidget reads _esm from the class, so it is composed once per class.
-            cls._esm = module_source(cls.explorer)
+            cls._esm = module_source(cls.explorer, cls.scripts)
         super().__init_subclass__(**kwargs)
 
     def page_state(self) -> dict:
@@ -127,7 +137,7 @@ class LiveExplorer(anywidget.AnyWidget):
         """The self-contained ``text/html`` face: the root element and one classic inline script."""
         root = f"lenet5-live-{self.explorer}-{secrets.token_hex(6)}"
         state = _json_for_script(self.page_state())
-        script = ("(function () {\n\"use strict\";\n" + _code(self.explorer)
+        script = ("(function () {\n\"use strict\";\n" + _code(self.explorer, self.scripts)
                   + f"\nlive.start({{model: live.staticModel({state}), el: document.getElementById({json.dumps(root)})}},"
                   " render);\n})();")
         fallback = (f"{self.title} is drawn by JavaScript in the page, which is not running here; "
@@ -141,3 +151,68 @@ class LiveExplorer(anywidget.AnyWidget):
             return None
         data, metadata = bundle
         return {**data, "text/html": self.page_html()}, metadata
+
+
+@cache
+def _shipped_payloads() -> tuple[dict, dict]:
+    """The shipped faithful run's weights and the site's digits, as payloads; loaded once per kernel."""
+    from . import engine  # noqa: PLC0415 - loads Keras and the data, which only a live kernel asks for
+
+    return (engine.weights_payload(*engine.shipped_weights()),
+            engine.digits_payload(*engine.site_digits(), engine.site_digits_info()))
+
+
+class NetworkExplorer(LiveExplorer):
+    """A live explorer that runs LeNet-5 in the page (``engine.js``) on test digits.
+
+    Parameters
+    ----------
+    model : keras.Model or None
+        A faithful LeNet-5 of :func:`~lenet5_lesson.models.build_lenet5` (a reader's retrained
+        one, say); None for the shipped run, which the book's pages hold already.
+    digits : tuple of (images, labels) or None
+        ``(N, 28, 28)`` digits 0..255 and their ``N`` classes; None for the book's
+        :data:`~lenet5_lesson.explorers.engine.SITE_DIGITS` test digits.
+
+    Raises
+    ------
+    ValueError
+        If ``model`` is not a faithful LeNet-5 or ``digits`` break the rules of
+        :func:`~lenet5_lesson.explorers.engine.digits_payload`.
+    """
+
+    scripts = ("engine",)
+
+    #: True when the object holds a model or digits of its own, which the page must take from it.
+    own_data = traitlets.Bool(False, read_only=True, help="holds its own model or digits").tag(sync=True)
+    #: How many digits the explorer offers.
+    digit_count = traitlets.Int(1, read_only=True, help="how many digits there are to choose from").tag(sync=True)
+
+    def __init__(self, model=None, digits=None, **traits):
+        from . import engine  # noqa: PLC0415
+
+        # Plain attributes, set first: the subclasses' validators read the digit count.
+        self._own = {}
+        if model is not None:
+            self._own["weights"] = engine.weights_payload(engine.model_arrays(model), {"model": model.name})
+        if digits is not None:
+            if not (isinstance(digits, tuple) and len(digits) == 2):
+                raise TypeError("digits must be a tuple (images, labels), or None for the book's test digits")
+            self._own["digits"] = engine.digits_payload(*digits, {"source": "given to the explorer"})
+        self._count = self._own["digits"]["count"] if "digits" in self._own else engine.SITE_DIGITS
+        super().__init__(**traits)
+        self.set_trait("own_data", bool(self._own))
+        self.set_trait("digit_count", self._count)
+        self.on_msg(self._answer)
+
+    def _answer(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("type") == "lenet5-data":
+            shipped = {} if len(self._own) == 2 else dict(zip(("weights", "digits"), _shipped_payloads()))
+            self.send({"type": "lenet5-data", **shipped, **self._own})
+
+    def page_state(self) -> dict:
+        """The synced values, and the model or digits of its own, which a static page has nowhere else."""
+        state = super().page_state()
+        if self._own:
+            state["lenet5_data"] = self._own
+        return state

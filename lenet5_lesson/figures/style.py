@@ -74,6 +74,19 @@ def ink(low: float = paper.BACKGROUND, high: float = paper.INK) -> dict[str, Any
     return {"colorscale": INK_SCALE, "zmin": low, "zmax": high}
 
 
+def colour_table(scale: str, steps: int = 255) -> list[list[int]]:
+    """``steps`` RGB colours (0..255) sampled evenly along a plotly colour scale, low end first.
+
+    The in-browser explorers colour their maps from these tables (``engine.py`` ships them in the
+    weights script), so the page and the plotly figures use one convention.
+    """
+    import plotly.colors  # noqa: PLC0415 - only the build needs it
+
+    steps = checks.integer("steps", steps, 2, 4096)
+    colours = plotly.colors.sample_colorscale(scale, [i / (steps - 1) for i in range(steps)])
+    return [[round(float(c)) for c in colour[colour.index("(") + 1:-1].split(",")] for colour in colours]
+
+
 # --- grids of panels --------------------------------------------------------------------------
 
 
