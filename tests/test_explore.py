@@ -1,9 +1,10 @@
-"""The explorers driven from Python: every control changes what is shown, and the static faces step.
+"""The live explorers' Python side: what the objects hold and check, and the faces they hand the page.
 
-The live explorers (shape calculator, squashing explorer) compute in JavaScript; here only what
-their Python side holds and checks is tested, and tests/test_live_explorers.py drives them in Chromium.
+The explorers compute in JavaScript; tests/test_live_explorers.py and the tests/test_explorer_*.py
+files drive them in Chromium.
 """
 
+import base64
 import json
 import re
 
@@ -11,14 +12,8 @@ import numpy as np
 import pytest
 
 from lenet5_lesson import explore, paper
-from lenet5_lesson.explorers import live
-from lenet5_lesson.explorers.c3 import c3_counts
-from lenet5_lesson.explorers.drawing import rasterize, to_mnist
-from lenet5_lesson.explorers.kernel import correlate_valid
+from lenet5_lesson.explorers import engine, live
 from lenet5_lesson.explorers.shape import MAX_INTEGER, SHAPE_PRESETS, ShapeCalculator
-from lenet5_lesson.figures.network import INSIDE_LAYERS
-
-MAX_JSON = 1_500_000
 
 
 @pytest.fixture(autouse=True)
@@ -87,67 +82,6 @@ def test_a_script_that_would_end_its_inline_tag_is_refused(text):
     assert live.check_inline("a < b && c > d", "fine.js") == "a < b && c > d"
 
 
-def test_kernel_explorer_controls_and_trained_kernel_match_the_model(mnist):
-    from lenet5_lesson import pretrained, preprocess
-
-    ex = explore.kernel_explorer(index=0, kernel="identity")
-    image = preprocess(mnist[1][0][0])[:, :, 0]
-    np.testing.assert_allclose(ex.before, image[2:30, 2:30], atol=1e-6)
-    shown = ex.picture.value
-    ex.kernel.value = "trained C1 #3"
-    c1 = pretrained().get_layer("C1")
-    kernel, bias = c1.get_weights()
-    np.testing.assert_allclose(ex.kernel_values()[0], kernel[:, :, 0, 3], atol=1e-4)
-    model_map = c1(preprocess(mnist[1][0][:1])).numpy()[0, :, :, 3]
-    np.testing.assert_allclose(ex.after, model_map, atol=1e-3)
-    assert ex.picture.value != shown
-    for control in (ex.digit, ex.weights[7], ex.bias):
-        before = ex.before.copy()
-        control.value = control.value + (5 if control is ex.digit else 0.5)
-        assert not np.allclose(ex.before, before), control
-    assert "edited" in ex.note.value
-    np.testing.assert_allclose(ex.after, paper.SQUASH_A * np.tanh(paper.SQUASH_S * ex.before))
-
-
-def test_feature_map_explorer_layers_and_prediction(mnist):
-    ex = explore.feature_map_explorer(index=0)
-    assert int(mnist[1][1][0]) == 7 and ex.prediction == 7
-    assert "prediction <b>7</b>" in ex.verdict.value and len(ex.penalties) == 10
-    shown = set()
-    for name in INSIDE_LAYERS:
-        ex.layer.value = name
-        shown.add(ex.picture.value)
-    assert len(shown) == len(INSIDE_LAYERS)
-    verdict = ex.verdict.value
-    ex.digit.value = 1
-    assert ex.prediction == int(mnist[1][1][1]) and ex.verdict.value != verdict
-
-
-def test_c3_table_editor_counts_restore_and_empty_map():
-    ed = explore.c3_table_editor()
-    assert (ed.parameters, ed.connections) == (1516, 151600)
-    ed.cells[3][0].value = True  # C3 map 0 gains S2 map 3
-    assert (ed.parameters, ed.connections) == (1541, 154100)
-    for i in range(6):
-        ed.cells[i][15].value = False
-    assert any("C3 map 15 has no inputs" in r for r in ed.remarks)
-    assert "no inputs" in ed.counts.value
-    assert ed.parameters == c3_counts(ed.table())[0] == 1541 - 150
-    ed.restore.click()
-    assert ed.table() == paper.C3_TABLE and (ed.parameters, ed.connections) == (1516, 151600)
-    assert ed.remarks == [] and "1,516" in ed.counts.value
-
-
-def test_rbf_viewer_shows_f6_and_distances(mnist):
-    ex = explore.rbf_viewer(index=0)
-    assert ex.f6.shape == (12, 7) and ex.prediction == 7
-    centres = np.array([b.ravel() for b in ex.bitmaps])
-    np.testing.assert_allclose(ex.penalties, ((ex.f6.ravel() - centres) ** 2).sum(axis=1), rtol=1e-3)
-    shown = ex.picture.value
-    ex.digit.value = 2
-    assert ex.picture.value != shown and ex.prediction == int(mnist[1][1][2])
-
-
 def test_squashing_explorer_holds_a_and_s_and_the_papers_values():
     ex = explore.squashing_explorer()
     state, html = _face(ex)
@@ -163,51 +97,62 @@ def test_squashing_explorer_holds_a_and_s_and_the_papers_values():
         explore.squashing_explorer(amplitude="1")
 
 
-def test_drawing_pipeline_reads_drawings_without_a_browser(mnist):
-    (_, _), (x_test, y_test) = mnist
-    for i in range(5):
-        result = explore.classify_drawing(np.kron(x_test[i].astype(float), np.ones((10, 10))))
-        assert result["digit"].shape == (28, 28) and result["digit"].dtype == np.uint8
-        assert result["prediction"] == y_test[i]
-        assert set(result["outputs"]) == set(INSIDE_LAYERS)
-    stroke = [[(140, 40), (140, 240)]]
-    assert explore.classify_drawing(stroke)["prediction"] == 1
-    assert to_mnist(rasterize([])).sum() == 0
+class _Network(live.NetworkExplorer):
+    """A network explorer with no script of its own: only the Python side is under test here."""
 
 
-def test_drawing_pad_strokes_reach_the_model():
-    pad = explore.drawing_pad()
-    pytest.importorskip("ipycanvas")
-    pad.pen_down(140, 40)
-    for y in range(50, 250, 10):
-        pad.pen_move(140, y)
-    pad.pen_up(140, 240)
-    assert pad.reading["prediction"] == 1 and "prediction: <b>1</b>" in pad.result.value
-    pad.erase()
-    assert pad.strokes == []
+def test_a_network_explorer_leaves_the_shipped_network_and_digits_to_the_page():
+    ex = _Network()
+    assert (ex.own_data, ex.digit_count) == (False, engine.SITE_DIGITS)
+    assert "lenet5_data" not in ex.page_state()
+    # What a live kernel's page asks for, when it has no _static: the shipped run and the site's digits.
+    sent = []
+    ex.send = sent.append
+    ex._answer(ex, {"type": "lenet5-data"}, [])
+    ex._answer(ex, {"type": "something else"}, [])
+    assert len(sent) == 1 and sent[0]["type"] == "lenet5-data"
+    weights, _ = engine.shipped_weights()
+    assert sent[0]["weights"]["arrays"].keys() == weights.keys()
+    assert sent[0]["weights"]["info"]["model"] == "faithful"
+    images, labels = engine.site_digits()
+    assert sent[0]["digits"] == engine.digits_payload(images, labels, engine.site_digits_info())
 
 
-def _steps(fig):
-    controls = list(fig.layout.sliders) + list(fig.layout.updatemenus)
-    assert len(controls) == 1
-    return controls[0].steps if fig.layout.sliders else controls[0].buttons
+def test_a_network_explorer_hands_the_page_a_model_and_digits_of_its_own():
+    import keras
+
+    from lenet5_lesson import build_lenet5
+
+    keras.utils.set_random_seed(3)
+    model = build_lenet5()
+    images = np.zeros((2, 28, 28), dtype=np.uint8)
+    ex = _Network(model=model, digits=(images, [4, 7]))
+    assert (ex.own_data, ex.digit_count) == (True, 2)
+    own = ex.page_state()["lenet5_data"]
+    arrays = {name: np.frombuffer(base64.b64decode(a["base64"]), "<f4").reshape(a["shape"])
+              for name, a in own["weights"]["arrays"].items()}
+    assert all(np.array_equal(arrays[w.path], w.numpy()) for w in model.weights)
+    assert own["digits"]["labels"] == [4, 7] and own["digits"]["count"] == 2
+    sent = []
+    ex.send = sent.append
+    ex._answer(ex, {"type": "lenet5-data"}, [])
+    assert {k: v for k, v in sent[0].items() if k != "type"} == own
+    # Only the digits of its own: the weights are the shipped run's.
+    assert set(_Network(digits=(images, [4, 7])).page_state()["lenet5_data"]) == {"digits"}
 
 
-@pytest.mark.parametrize("make, count", [
-    (explore.kernel_explorer_static, 11), (explore.feature_map_explorer_static, 7), (explore.rbf_viewer_static, 10),
-    (explore.c3_table_editor_static, 4),
+@pytest.mark.parametrize(("arguments", "error", "says"), [
+    ({"digits": np.zeros((2, 28, 28))}, TypeError, "digits must be a tuple"),
+    ({"digits": (np.zeros((2, 28, 28)), [1])}, ValueError, "one class per image"),
+    ({"model": "lenet5"}, TypeError, "model must be a Keras model"),
 ])
-def test_static_faces_step_through_different_states(make, count):
-    fig = make()
-    steps = _steps(fig)
-    assert len(steps) == count
-    payloads = {json.dumps(step.args, default=lambda a: np.asarray(a).tolist(), sort_keys=True) for step in steps}
-    assert len(payloads) == count
-    assert fig.layout.title.text and fig.layout.meta["alt"]
-    assert len(fig.to_json()) < MAX_JSON
+def test_a_network_explorer_checks_what_it_is_given(arguments, error, says):
+    with pytest.raises(error, match=says):
+        _Network(**arguments)
 
 
-def test_static_steps_carry_the_right_numbers():
-    c3 = explore.c3_table_editor_static()
-    titles = [b.args[1]["title.text"] for b in c3.layout.updatemenus[0].buttons]
-    assert "1,516 parameters, 151,600 connections" in titles[0] and "2,416 parameters" in titles[1]
+def test_a_network_explorer_refuses_a_model_the_page_cannot_run():
+    from lenet5_lesson import build_model
+
+    with pytest.raises(ValueError, match="engine.js runs only the faithful LeNet-5"):
+        _Network(model=build_model("modern"))

@@ -176,6 +176,8 @@ class NetworkExplorer(LiveExplorer):
 
     Raises
     ------
+    TypeError
+        If ``model`` is not a Keras model or ``digits`` not a pair.
     ValueError
         If ``model`` is not a faithful LeNet-5 or ``digits`` break the rules of
         :func:`~lenet5_lesson.explorers.engine.digits_payload`.
@@ -194,6 +196,10 @@ class NetworkExplorer(LiveExplorer):
         # Plain attributes, set first: the subclasses' validators read the digit count.
         self._own = {}
         if model is not None:
+            import keras  # noqa: PLC0415 - only a model handed over needs it
+
+            if not isinstance(model, keras.Model):
+                raise TypeError(f"model must be a Keras model (a faithful LeNet-5) or None, got {type(model).__name__}")
             self._own["weights"] = engine.weights_payload(engine.model_arrays(model), {"model": model.name})
         if digits is not None:
             if not (isinstance(digits, tuple) and len(digits) == 2):
