@@ -60,6 +60,19 @@ def test_thebe_is_pointed_at_the_books_copy_or_the_build_stops():
         offline.check_thebe_served(app, None)
 
 
+def test_the_inert_widget_state_is_dropped_and_other_scripts_kept():
+    from types import SimpleNamespace
+
+    from sphinx.builders.html._assets import _JavaScript
+
+    offline = tool("offline_pages")
+    state = _JavaScript(None, type="application/vnd.jupyter.widget-state+json", body='{"state": {}}')
+    kept = [_JavaScript("_static/lenet5/engine.js"), _JavaScript(None, body="x = 1")]
+    context = {"pathto": lambda name, resource=0: name, "script_files": [kept[0], state, kept[1]], "css_files": []}
+    offline.keep_pages_offline(SimpleNamespace(), "book/04_c1", "page.html", context, None)
+    assert context["script_files"] == kept
+
+
 def test_a_book_without_hidden_cells_needs_no_toggle_fix():
     pages = tool("accessible_pages")
     page = PAGE.replace('<div class="cell tag_hide-cell docutils container">', "<div>").replace(

@@ -10,6 +10,9 @@
   thebe needs at run time is set by ``tools/static/thebe_kernel.js``. If sphinx-thebe's script
   changes so that its address is no longer found, or no page carries that script at all, the
   build fails instead of shipping pages that fetch thebe from a content delivery network.
+- myst-nb writes the executed notebook's widget state into the page, for a widget manager the
+  book does not load: the explorers draw from their own ``text/html`` face, and thebe makes its
+  widgets afresh from the kernel. The inert state (tens of kilobytes per explorer) is dropped.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ logger = logging.getLogger(__name__)
 _OUTSIDE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _THEBE_URL = re.compile(r'const THEBE_JS_URL = "[^"]*"')
 _OWN_THEBE = "new URL"
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # The pages written in this build, and those whose thebe script was pointed at the book's copy.
 _written: set[str] = set()
 _rewritten: set[str] = set()
@@ -58,10 +62,11 @@ def _own_thebe(asset, pathto) -> _JavaScript:
 
 
 def keep_pages_offline(app, pagename, templatename, context, doctree) -> None:
-    """Drop repeated scripts, serve thebe locally, and warn about any script or stylesheet from another host."""
+    """Drop repeated scripts and widget state, serve thebe locally, and warn about any script or stylesheet from another host."""
     _written.add(pagename)
     if "script_files" in context:
-        context["script_files"][:] = [_own_thebe(asset, context["pathto"]) for asset in context["script_files"]]
+        context["script_files"][:] = [_own_thebe(asset, context["pathto"]) for asset in context["script_files"]
+                                      if getattr(asset, "attributes", {}).get("type") != _WIDGET_STATE]
         if any(not a.filename and _OWN_THEBE in str(getattr(a, "attributes", {}).get("body", ""))
                for a in context["script_files"]):
             _rewritten.add(pagename)
