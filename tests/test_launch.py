@@ -147,19 +147,21 @@ def test_live_code_runs_the_chapter_and_its_explorer_in_the_page(watch, jupyter_
     cells = watch.page.locator("div.cell")
     explorer = next(i for i in range(cells.count()) if "kernel_explorer(" in cells.nth(i).inner_text())
     watch.page.locator(".thebe-cell").first.locator("button.thebe-runall-button").click()
-    # The live explorer draws in its own cell, and the cell after it keeps its own output.
-    slider = cells.nth(explorer).locator(".widget-slider")
+    # The live explorer draws in its own cell, and the cell after it keeps its own output. The widget's
+    # view (anywidget's element has no id) replaces the static face once the kernel has sent the network.
+    widget = cells.nth(explorer).locator('[data-explorer="kernel"]:not([id])[data-state="ok"]')
     try:
-        slider.wait_for(timeout=180_000)
+        widget.wait_for(timeout=180_000)
     finally:
         watch.page.screenshot(path=str(ROOT / "_build" / "screenshots" / "live_code.png"), full_page=True)
-    assert cells.nth(explorer + 1).locator(".widget-slider").count() == 0
-    picture = cells.nth(explorer).locator(".widget-html").last
-    before = picture.inner_html()
-    slider.locator(".ui-slider-handle, .noUi-handle").first.focus()
-    watch.page.keyboard.press("ArrowRight")
-    watch.page.wait_for_function("([el, old]) => el.innerHTML !== old", arg=[picture.element_handle(), before],
+    assert cells.nth(explorer).locator('[data-explorer="kernel"]').count() == 1
+    assert cells.nth(explorer + 1).locator('[data-explorer="kernel"]').count() == 0
+    maps = widget.locator('canvas[data-role="squashed"]')
+    before = maps.evaluate("canvas => canvas.toDataURL()")
+    widget.locator('input[data-weight="12"]').fill("3")
+    watch.page.wait_for_function("([canvas, old]) => canvas.toDataURL() !== old", arg=[maps.element_handle(), before],
                                  timeout=20_000)
+    assert widget.locator('[data-role="kernel-status"]').inner_text() == "Edited from vertical edge."
     # Run all has finished when every cell of thebe's notebook has run and none is busy.
     watch.page.wait_for_function("""() => thebe.notebook.cells.every(c => c.executionCount !== null && !c.isBusy)""",
                                  timeout=180_000)

@@ -1,23 +1,31 @@
-"""The kernel explorer: one 5x5 kernel over one test digit, before and after the squashing function."""
+"""The kernel explorer: one 5x5 kernel over one test digit, its weighted sums before and after squashing.
+
+Computed and drawn in the reader's browser by ``kernel.js`` beside this module (see
+:mod:`lenet5_lesson.explorers.live`), in a live notebook and in the static book alike. The page
+runs LeNet-5's preprocessing on the chosen digit and slides the kernel over it; this class holds
+the digit's index, the 25 weights and the bias, the name of the kernel they were loaded from, and
+the hand-made kernels the page offers beside the six trained C1 kernels.
+"""
 
 from __future__ import annotations
 
 import functools
 
-import ipywidgets as widgets
 import numpy as np
-import plotly.graph_objects as go
-from numpy.lib.stride_tricks import sliding_window_view
-from plotly.subplots import make_subplots
+import traitlets
 
-from .. import paper
-from ..data import preprocess
-from ._common import ACTIVATION_RANGE, Explorer, image_html, test_digits, trained_model
+from .. import checks
+from .live import NetworkExplorer
 
-_EDGE = np.tile([-1.0, -1.0, 0.0, 1.0, 1.0], (5, 1)) / 5
-_IDENTITY = np.zeros((5, 5))
+#: Largest size of a weight or the bias the explorer takes.
+MAX_WEIGHT = 100.0
+#: The side of a C1 kernel.
+SIDE = 5
+
+_EDGE = np.tile([-1.0, -1.0, 0.0, 1.0, 1.0], (SIDE, 1)) / 5
+_IDENTITY = np.zeros((SIDE, SIDE))
 _IDENTITY[2, 2] = 1.0
-_BLUR = np.full((5, 5), 1 / 25)
+_BLUR = np.full((SIDE, SIDE), 1 / 25)
 
 #: Hand-made kernels (weights, bias); the edge kernels are scaled so strong edges reach the squashing's bend.
 HAND_KERNELS: dict[str, tuple[np.ndarray, float]] = {
@@ -27,156 +35,128 @@ HAND_KERNELS: dict[str, tuple[np.ndarray, float]] = {
     "horizontal edge": (_EDGE.T.copy(), 0.0),
     "sharpen": (2 * _IDENTITY - _BLUR, 0.0),
 }
+#: The names of the trained network's six C1 kernels, in the order of its maps.
+TRAINED_KERNELS: tuple[str, ...] = tuple(f"trained C1 map {m}" for m in range(6))
 
 
-def squash_np(a: np.ndarray) -> np.ndarray:
-    """The paper's f(a) = A tanh(S a) in numpy, the same function as :func:`lenet5_lesson.layers.squash`."""
-    return paper.SQUASH_A * np.tanh(paper.SQUASH_S * np.asarray(a))
+@functools.cache
+def _shipped_c1() -> tuple[np.ndarray, np.ndarray]:
+    from ..pretrained import pretrained  # noqa: PLC0415 - Keras, only when a trained kernel is asked for in Python
+
+    kernel, bias = pretrained().get_layer("C1").get_weights()
+    return kernel, bias
 
 
-def correlate_valid(image: np.ndarray, kernel: np.ndarray, bias: float = 0.0) -> np.ndarray:
-    """What a Keras ``Conv2D`` computes for one map: a 'valid' cross-correlation plus a bias.
+def _weight_name(i: int) -> str:
+    return f"weight row {i // SIDE + 1}, column {i % SIDE + 1}"
+
+
+class KernelExplorer(NetworkExplorer):
+    """A test digit, a 5x5 kernel and a bias, and C1's map of the digit before and after squashing.
+
+    The page offers the hand-made kernels of :data:`HAND_KERNELS` and the six kernels of the
+    network's C1 in a menu that loads a kernel into the 25 weight boxes and the bias box; each
+    box can then be edited. Setting :attr:`kernel` from Python loads that kernel too; setting
+    :attr:`weights` or :attr:`bias` edits it.
 
     Parameters
     ----------
-    image : numpy.ndarray
-        2-D input, at least as large as the kernel.
-    kernel : numpy.ndarray
-        2-D weights.
-    bias : float
-        Added to every output.
+    index : int
+        The test digit, from 0 to the number of digits minus one.
+    kernel : str
+        A name of :data:`HAND_KERNELS` or :data:`TRAINED_KERNELS`.
+    model, digits
+        As for :class:`~lenet5_lesson.explorers.live.NetworkExplorer`: a faithful LeNet-5 whose C1
+        kernels the menu offers, and the digits to choose from; None for the shipped ones.
     """
-    image = np.asarray(image, dtype=np.float64)
-    kernel = np.asarray(kernel, dtype=np.float64)
-    if image.ndim != 2 or kernel.ndim != 2:
-        raise ValueError(f"image and kernel must be 2-D, got shapes {image.shape} and {kernel.shape}")
-    if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
-        raise ValueError(f"kernel {kernel.shape} must not be larger than image {image.shape}")
-    windows = sliding_window_view(image, kernel.shape)
-    return np.einsum("ijkl,kl->ij", windows, kernel) + bias
+
+    explorer = "kernel"
+    title = "The kernel explorer"
+
+    # Plain traits, not Int or Float, which would turn 1.0 or True into a number before checks sees them.
+    index = traitlets.TraitType(0, help="the test digit").tag(sync=True)
+    kernel = traitlets.TraitType("vertical edge", help="the kernel the weights were last loaded from").tag(sync=True)
+    weights = traitlets.TraitType(None, help="the 25 weights, row by row").tag(sync=True)
+    bias = traitlets.TraitType(0.0, help="the bias").tag(sync=True)
+    hand_kernels = traitlets.List(read_only=True, help="the menu's hand-made kernels, [name, weights, bias] each"
+                                  ).tag(sync=True)
+
+    def __init__(self, index: int = 0, kernel: str = "vertical edge", model=None, digits=None):
+        self._model = model
+        super().__init__(model=model, digits=digits)
+        self.set_trait("hand_kernels", [[name, [float(w) for w in weights.ravel()], bias]
+                                        for name, (weights, bias) in HAND_KERNELS.items()])
+        self.index = index
+        self.kernel = kernel
+        self._load()  # also when ``kernel`` is the default, which sets no change
+
+    def kernel_weights(self, name: str) -> tuple[list[float], float]:
+        """The 25 weights (row by row) and the bias of the kernel ``name`` of the menu."""
+        if name in HAND_KERNELS:
+            weights, bias = HAND_KERNELS[name]
+        else:
+            m = TRAINED_KERNELS.index(name)
+            kernel, biases = (self._model.get_layer("C1").get_weights() if self._model is not None
+                              else _shipped_c1())
+            weights, bias = kernel[:, :, 0, m], biases[m]
+        return [float(w) for w in np.ravel(weights)], float(bias)
+
+    @traitlets.validate("index")
+    def _check_index(self, proposal) -> int:
+        return checks.integer("index", proposal["value"], 0, self._count - 1)
+
+    @traitlets.validate("kernel")
+    def _check_kernel(self, proposal) -> str:
+        name = proposal["value"]
+        names = [*HAND_KERNELS, *TRAINED_KERNELS]
+        if not isinstance(name, str):
+            raise TypeError(f"kernel must be a name (str), got {type(name).__name__} {name!r}")
+        if name not in names:
+            raise ValueError(f"kernel={name!r} must be one of {', '.join(map(repr, names))}")
+        return name
+
+    @traitlets.validate("weights")
+    def _check_weights(self, proposal) -> list[float]:
+        values = proposal["value"]
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise TypeError(f"weights must be 25 numbers (a 5x5 array or a list), got {type(values).__name__}")
+        flat = np.asarray(values, dtype=object).reshape(-1) if np.ndim(values) > 1 else list(values)
+        if len(flat) != SIDE * SIDE:
+            raise ValueError(f"weights must be 25 numbers (a 5x5 array or a list), got {len(flat)}")
+        return [checks.number(_weight_name(i), w, -MAX_WEIGHT, MAX_WEIGHT) for i, w in enumerate(flat)]
+
+    @traitlets.validate("bias")
+    def _check_bias(self, proposal) -> float:
+        return checks.number("bias", proposal["value"], -MAX_WEIGHT, MAX_WEIGHT)
+
+    @traitlets.observe("kernel")
+    def _load(self, change=None) -> None:
+        weights, bias = self.kernel_weights(self.kernel)
+        with self.hold_trait_notifications():
+            self.weights, self.bias = weights, bias
 
 
-@functools.lru_cache(maxsize=1)
-def trained_c1_kernels() -> dict[str, tuple[np.ndarray, float]]:
-    """The six trained C1 kernels and biases of the shipped model, named "trained C1 #0" .. "#5"."""
-    kernel, bias = trained_model().get_layer("C1").get_weights()
-    return {f"trained C1 #{m}": (kernel[:, :, 0, m].astype(float), float(bias[m])) for m in range(kernel.shape[-1])}
+def kernel_explorer(index: int = 0, kernel: str = "vertical edge", model=None, digits=None) -> KernelExplorer:
+    """The kernel explorer; display it as the last expression of a cell.
 
+    It runs in the page without a kernel too: the HTML book shows it live.
 
-def all_kernels() -> dict[str, tuple[np.ndarray, float]]:
-    """The hand-made kernels followed by the trained C1 kernels."""
-    return {**HAND_KERNELS, **trained_c1_kernels()}
+    Parameters
+    ----------
+    index : int
+        The test digit to start with.
+    kernel : str
+        The kernel to start with: a name of :data:`HAND_KERNELS` or :data:`TRAINED_KERNELS`.
+    model : keras.Model or None
+        A faithful LeNet-5 whose C1 kernels the explorer offers; None for the shipped one.
+    digits : tuple of (images, labels) or None
+        The digits to choose from; None for the book's test digits.
 
-
-class KernelExplorer(Explorer):
-    """A test digit, a kernel (preset or edited weight by weight) and the feature map before and after squashing."""
-
-    def __init__(self, index: int = 0, kernel: str = "vertical edge"):
-        self.kernels = all_kernels()
-        x_test, self.labels = test_digits()
-        self.images = x_test
-        self.digit = widgets.IntSlider(index, 0, len(x_test) - 1, description="test digit",
-                                       continuous_update=True)
-        self.kernel = widgets.Dropdown(options=list(self.kernels), value=kernel, description="kernel")
-        cell = widgets.Layout(width="64px")
-        self.weights = [widgets.FloatText(0.0, step=0.1, layout=cell) for _ in range(25)]
-        self.bias = widgets.FloatText(0.0, step=0.1, description="bias", layout=widgets.Layout(width="160px"))
-        self.note = widgets.HTML()
-        self.picture = widgets.HTML()
-        self._loading = False
-        self.digit.observe(self.update, names="value")
-        self.kernel.observe(self._load_kernel, names="value")
-        for control in self.weights + [self.bias]:
-            control.observe(self._edited, names="value")
-        grid = widgets.GridBox(self.weights, layout=widgets.Layout(grid_template_columns="repeat(5, 66px)"))
-        self.widget = widgets.VBox([widgets.HBox([self.digit, self.kernel]),
-                                    widgets.HBox([grid, widgets.VBox([self.bias, self.note])]), self.picture])
-        self._load_kernel()
-
-    def kernel_values(self) -> tuple[np.ndarray, float]:
-        """The 5x5 weights and the bias currently in the boxes."""
-        return np.array([w.value for w in self.weights], dtype=float).reshape(5, 5), float(self.bias.value)
-
-    def _load_kernel(self, change=None) -> None:
-        weights, bias = self.kernels[self.kernel.value]
-        self._loading = True  # one redraw for the 26 boxes, not 26
-        try:
-            for box, value in zip(self.weights, weights.ravel()):
-                box.value = round(float(value), 4)
-            self.bias.value = round(bias, 4)
-        finally:
-            self._loading = False
-        self.note.value = f"<i>{self.kernel.value}</i>"
-        self.update()
-
-    def _edited(self, change=None) -> None:
-        if not self._loading:
-            self.note.value = f"<i>{self.kernel.value}, edited</i>"
-            self.update()
-
-    def update(self, change=None) -> None:
-        """Recompute the feature map of the chosen digit and redraw it before and after squashing."""
-        weights, bias = self.kernel_values()
-        image = preprocess(self.images[self.digit.value])[:, :, 0]
-        self.before = correlate_valid(image, weights, bias)
-        self.after = squash_np(self.before)
-        reach = max(float(np.abs(self.before).max()), 1e-6)
-        label = int(self.labels[self.digit.value])
-        self.picture.value = "".join([
-            image_html(image, paper.BACKGROUND, paper.INK, 192, f"input: a {label}, 32×32", diverging=False),
-            image_html(self.before, -reach, reach, 168,
-                       f"before squashing, 28×28<br>from {self.before.min():.2f} to {self.before.max():.2f}"),
-            image_html(self.after, -ACTIVATION_RANGE, ACTIVATION_RANGE, 168,
-                       f"after f(a) = 1.7159 tanh(2a/3)<br>from {self.after.min():.2f} to {self.after.max():.2f}"),
-        ])
-
-
-def kernel_explorer(index: int = 0, kernel: str = "vertical edge") -> KernelExplorer:
-    """Live kernel explorer; display it as the last expression of a cell."""
-    return KernelExplorer(index, kernel)
-
-
-def kernel_explorer_static(indices=(0, 1, 2), kernels=None) -> go.Figure:
-    """The kernel explorer for a page without a kernel: rows are test digits, a slider picks the kernel."""
-    kernels = all_kernels() if kernels is None else kernels
-    x_test, y_test = test_digits()
-    images = [preprocess(x_test[i])[:, :, 0] for i in indices]
-    rows = len(indices)
-    titles = [t for i in indices for t in (f"a {y_test[i]}", "before squashing", "after squashing")]
-    titles.insert(3, "kernel")  # titles go row by row, and the kernel's panel belongs to the first row
-    fig = make_subplots(rows=rows, cols=4, subplot_titles=titles, horizontal_spacing=0.03,
-                        vertical_spacing=0.05,
-                        specs=[[{}, {}, {}, {"rowspan": rows} if r == 0 else None] for r in range(rows)])
-    map_traces = []
-    for r, image in enumerate(images):
-        fig.add_trace(go.Heatmap(z=image, colorscale="Greys", zmin=paper.BACKGROUND, zmax=paper.INK, showscale=False,
-                                 hovertemplate="pixel %{z:.2f}<extra></extra>"), row=r + 1, col=1)
-        for c in (2, 3):
-            map_traces.append(len(fig.data))
-            fig.add_trace(go.Heatmap(colorscale="RdBu_r", zmin=-ACTIVATION_RANGE * (2 if c == 2 else 1),
-                                     zmax=ACTIVATION_RANGE * (2 if c == 2 else 1), showscale=False,
-                                     hovertemplate="%{z:.2f}<extra></extra>"), row=r + 1, col=c)
-    kernel_trace = len(fig.data)
-    fig.add_trace(go.Heatmap(colorscale="RdBu_r", zmid=0, showscale=False, texttemplate="%{z:.2f}",
-                             hovertemplate="weight %{z:.3f}<extra></extra>"), row=1, col=4)
-    steps = []
-    for name, (weights, bias) in kernels.items():
-        zs = []
-        for image in images:
-            before = correlate_valid(image, weights, bias)
-            zs += [np.round(before, 3), np.round(squash_np(before), 3)]
-        zs.append(np.round(weights, 3))
-        steps.append(dict(method="restyle", label=name, args=[{"z": zs}, map_traces + [kernel_trace]]))
-    for trace, z in zip(map_traces + [kernel_trace], steps[0]["args"][0]["z"]):
-        fig.data[trace].z = z
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
-    fig.update_annotations(font_size=11)
-    fig.update_layout(
-        title=dict(text="One 5×5 kernel over three test digits, before and after squashing"),
-        height=150 + 170 * rows, margin=dict(l=20, r=20, t=70, b=20), plot_bgcolor="white",
-        sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="kernel: "), pad=dict(t=20))],
-        meta={"alt": (f"For {rows} test digits, the digit, its feature map under a 5×5 kernel and the map after "
-                      "the squashing function, with the kernel's weights; a slider picks the kernel, from hand-made "
-                      "edge and blur kernels to the six trained C1 kernels.")})
-    return fig
+    Raises
+    ------
+    TypeError, ValueError
+        If ``index`` is not an integer of the digits' range, ``kernel`` not a known name, or
+        ``model`` or ``digits`` break the rules of
+        :class:`~lenet5_lesson.explorers.live.NetworkExplorer`.
+    """
+    return KernelExplorer(index, kernel, model=model, digits=digits)
