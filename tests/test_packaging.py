@@ -22,7 +22,7 @@ def test_installing_the_package_keeps_the_tensorflow_already_there():
 
 
 def test_every_package_the_explorers_need_is_a_dependency():
-    assert {"numpy", "keras", "plotly", "ipywidgets", "anywidget", "ipycanvas"} <= _names(PROJECT["dependencies"])
+    assert {"numpy", "keras", "plotly", "ipywidgets", "anywidget"} <= _names(PROJECT["dependencies"])
 
 
 def test_binder_environment_pins_tensorflow_and_installs_the_package():

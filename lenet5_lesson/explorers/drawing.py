@@ -1,19 +1,26 @@
-"""The drawing pad: draw a digit with the mouse and watch the pretrained LeNet-5 read it.
+"""The drawing pad: draw a digit with the mouse, a finger or a pen, and watch the trained LeNet-5 read it.
 
-The pure part (strokes or an image -> an MNIST-like 28x28 digit -> prediction and maps)
-needs no browser and is what the tests check.
+The pad is drawn and its drawing read in the reader's browser by ``drawing.js`` beside this module,
+with the maps' picture it shares with the feature-map explorer (``network_view.js``) and LeNet-5
+in JavaScript (``engine.js``; see :mod:`lenet5_lesson.explorers.live`). The Python object holds
+the strokes, so a notebook can read what was drawn and set a drawing.
+
+The fitting of a drawing into an MNIST-like digit is written here in Python too
+(:func:`rasterize`, :func:`to_mnist`, :func:`classify_drawing`): it is the reference the page's
+JavaScript is tested against, and it reads drawings in a notebook without a browser.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import ipywidgets as widgets
 import numpy as np
+import traitlets
 
+from .. import checks
 from ..data import preprocess
-from ..figures.network import INSIDE_LAYERS
-from ._common import ACTIVATION_RANGE, Explorer, all_layer_outputs, image_html, layer_picture
+from ._common import all_layer_outputs
+from .live import NetworkExplorer
 
 CANVAS = 280
 PEN_RADIUS = 11
@@ -83,7 +90,7 @@ def to_mnist(ink: np.ndarray) -> np.ndarray:
 
 
 def classify_drawing(drawing) -> dict:
-    """Read a drawing with the pretrained LeNet-5.
+    """Read a drawing with the shipped LeNet-5, in Python (what the pad does in the page).
 
     Parameters
     ----------
@@ -103,68 +110,108 @@ def classify_drawing(drawing) -> dict:
             "prediction": int(np.argmin(outputs["output"]))}
 
 
-def result_html(result: dict) -> str:
-    """The 28x28 digit the model saw, its prediction, and every layer's maps."""
-    parts = [image_html(result["digit"], 0, 255, 112, "what the model sees (28×28)", diverging=False),
-             f'<p style="font-size:18px">prediction: <b>{result["prediction"]}</b></p>']
-    for name in INSIDE_LAYERS[:-1]:
-        picture = layer_picture(name, result["outputs"][name])
-        parts.append(image_html(picture, -ACTIVATION_RANGE, ACTIVATION_RANGE, min(360, 14 * picture.shape[1]), name))
-    return "".join(parts)
+#: Most points a drawing may hold, so that reading it stays quick.
+MAX_POINTS = 20_000
 
 
-class DrawingPad(Explorer):
-    """A canvas to draw on (ipycanvas), a Clear button and the model's reading of the drawing."""
-
-    def __init__(self):
-        from ipycanvas import Canvas  # noqa: PLC0415 - optional: only the live pad needs it
-
-        self.canvas = Canvas(width=CANVAS, height=CANVAS, layout=widgets.Layout(border="1px solid #888"))
-        self.canvas.line_width = 2 * PEN_RADIUS
-        self.canvas.line_cap = self.canvas.line_join = "round"
-        self.clear = widgets.Button(description="Clear")
-        self.result = widgets.HTML("<p>Draw a digit in the box.</p>")
-        self.strokes: list[list[tuple[float, float]]] = []
-        self._drawing = False
-        self.canvas.on_mouse_down(self.pen_down)
-        self.canvas.on_mouse_move(self.pen_move)
-        self.canvas.on_mouse_up(self.pen_up)
-        self.clear.on_click(self.erase)
-        self.widget = widgets.HBox([widgets.VBox([self.canvas, self.clear]), self.result])
-
-    def pen_down(self, x: float, y: float) -> None:
-        """Start a stroke."""
-        self._drawing = True
-        self.strokes.append([(x, y)])
-
-    def pen_move(self, x: float, y: float) -> None:
-        """Extend the stroke and draw its new segment."""
-        if self._drawing:
-            x0, y0 = self.strokes[-1][-1]
-            self.strokes[-1].append((x, y))
-            self.canvas.stroke_line(x0, y0, x, y)
-
-    def pen_up(self, x: float, y: float) -> None:
-        """Finish the stroke and let the model read the whole drawing."""
-        self._drawing = False
-        self.update()
-
-    def erase(self, button=None) -> None:
-        """Clear the canvas and the reading."""
-        self.strokes.clear()
-        self.canvas.clear()
-        self.result.value = "<p>Draw a digit in the box.</p>"
-
-    def update(self) -> None:
-        """Classify the strokes drawn so far and show the result."""
-        self.reading = classify_drawing(self.strokes)
-        self.result.value = result_html(self.reading)
+def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, count: int) -> list[list[float]]:
+    """Points along an ellipse from angle ``start`` to ``end`` (degrees, clockwise from 3 o'clock)."""
+    angles = np.radians(np.linspace(start, end, count))
+    return [[round(float(cx + rx * np.cos(a)), 1), round(float(cy + ry * np.sin(a)), 1)] for a in angles]
 
 
-def drawing_pad():
-    """A live drawing pad (needs the ``ipycanvas`` package); without it, a note saying how to get it."""
-    try:
-        return DrawingPad()
-    except ImportError:
-        return widgets.HTML("<p>The drawing pad needs the <code>ipycanvas</code> package: "
-                            "<code>pip install ipycanvas==0.14.3</code>, then restart the kernel.</p>")
+#: A drawing of each digit 0 to 9 on the 280x280 pad, as lists of strokes: what the pad's example
+#: buttons load, for a reader who cannot draw with a pointer.
+EXAMPLE_DRAWINGS: tuple[list[list[list[float]]], ...] = (
+    [_arc(140, 140, 62, 95, -90, 270, 25)],
+    [[[125, 70], [155, 40], [150, 240]]],
+    [_arc(140, 95, 55, 50, 190, 380, 12) + [[95, 230], [210, 232]]],
+    [_arc(135, 90, 52, 45, 210, 450, 12) + _arc(135, 185, 60, 55, -90, 160, 12)],
+    [[[150, 40], [80, 165], [215, 165]], [[175, 95], [172, 245]]],
+    [[[200, 45], [100, 45], [90, 125]] + _arc(140, 175, 62, 62, -130, 150, 14)],
+    [_arc(160, 140, 75, 100, -70, -180, 8) + _arc(140, 190, 55, 50, 180, 540, 18)],
+    [[[75, 50], [205, 50], [125, 245]]],
+    [_arc(140, 90, 45, 45, 90, 450, 18) + _arc(140, 185, 55, 50, -90, 270, 18)],
+    [_arc(140, 95, 50, 50, 30, 380, 18) + [[185, 120], [170, 245]]],
+)
+
+
+def checked_strokes(strokes) -> list[list[list[float]]]:
+    """``strokes`` as lists of ``[x, y]`` floats, if each point lies on the 280x280 pad.
+
+    Raises
+    ------
+    TypeError
+        If ``strokes`` is not a list of strokes, a stroke not a list of points, a point not a
+        list, or a coordinate not a number.
+    ValueError
+        If a point is not a pair, a coordinate lies outside 0 .. :data:`CANVAS`, or there are
+        more than :data:`MAX_POINTS` points in all.
+    """
+    if not isinstance(strokes, (list, tuple)):
+        raise TypeError(f"strokes must be a list of strokes, got {type(strokes).__name__}")
+    checked = []
+    for stroke in strokes:
+        if not isinstance(stroke, (list, tuple)):
+            raise TypeError(f"each stroke must be a list of [x, y] points, got {type(stroke).__name__}")
+        points = []
+        for point in stroke:
+            if not isinstance(point, (list, tuple)):
+                raise TypeError(f"each point of a stroke must be a pair [x, y], got {type(point).__name__} {point!r}")
+            if len(point) != 2:
+                raise ValueError(f"each point of a stroke must be a pair [x, y], got {point!r}")
+            points.append([checks.number(name, value, 0, CANVAS) for name, value in zip(("x", "y"), point)])
+        checked.append(points)
+    total = sum(map(len, checked))
+    if total > MAX_POINTS:
+        raise ValueError(f"strokes must hold at most {MAX_POINTS} points in all, got {total}")
+    return checked
+
+
+class DrawingPad(NetworkExplorer):
+    """A 280x280 pad to draw a digit on, and the network's reading of it, redrawn as the pen moves.
+
+    The page fits the drawing into a 28x28 digit as :func:`to_mnist` does and shows that digit,
+    every map of every layer, the ten penalties and the answer. ``strokes`` holds the drawing:
+    each stroke a list of ``[x, y]`` points on the pad (0 .. 280, y downwards); the page sets it
+    when the pen lifts, and setting it from Python redraws the pad.
+    """
+
+    explorer = "drawing"
+    title = "The drawing pad"
+    scripts = ("engine", "network_view")
+
+    strokes = traitlets.List(help="the drawing: strokes of [x, y] points on the 280x280 pad").tag(sync=True)
+    examples = traitlets.List([[[list(p) for p in s] for s in drawing] for drawing in EXAMPLE_DRAWINGS],
+                              read_only=True, help="the example drawings the pad offers").tag(sync=True)
+    pad = traitlets.Dict({"size": CANVAS, "pen_radius": PEN_RADIUS, "box": BOX, "field": FIELD},
+                         read_only=True, help="the pad's size and the fitting's sizes").tag(sync=True)
+
+    @traitlets.validate("strokes")
+    def _check_strokes(self, proposal) -> list:
+        return checked_strokes(proposal["value"])
+
+    @property
+    def digit(self) -> np.ndarray:
+        """The 28x28 uint8 digit the network is given for the current drawing (:func:`to_mnist`)."""
+        return to_mnist(rasterize(self.strokes))
+
+
+def drawing_pad(strokes=None, model=None) -> DrawingPad:
+    """The drawing pad; display it as the last expression of a cell.
+
+    It runs in the page without a kernel too: the HTML book shows it live.
+
+    Parameters
+    ----------
+    strokes : list of strokes or None
+        A drawing to start with (see :class:`DrawingPad`); None for an empty pad.
+    model : keras.Model or None
+        A faithful Keras LeNet-5 of one's own to read the drawings; None for the shipped network.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``strokes`` breaks the rules of :func:`checked_strokes`.
+    """
+    return DrawingPad(model, strokes=[] if strokes is None else strokes)
