@@ -1,147 +1,117 @@
-"""The C3 table editor: toggle which S2 maps feed each C3 map and watch the counts."""
+"""The C3 table editor: toggle which S2 maps feed each C3 map, and watch the counts and the C3 maps.
+
+Computed and drawn in the reader's browser by ``c3.js`` beside this module (see
+:mod:`lenet5_lesson.explorers.live`), in a live notebook and in the static book alike. The page
+runs the trained LeNet-5 on a test digit and recomputes the 16 C3 maps from S2 with the table the
+reader chose: a connection of Table I keeps its trained 5x5 kernel; a connection Table I does not
+have was never trained, so it gets a kernel of zeros, which changes the counts but not the maps.
+This class holds the table, the digit and the presets, and checks them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import ipywidgets as widgets
-import numpy as np
-import plotly.graph_objects as go
+import traitlets
 
-from .. import paper
-from ._common import Explorer
+from .. import checks, paper
+from .live import NetworkExplorer
 
 S2_MAPS = 6
 C3_MAPS = 16
-#: C3 maps are 10x10, and every unit uses each of its map's parameters once.
-C3_UNITS_PER_MAP = 100
-KERNEL_AREA = 25
 
-#: Tables the static face offers: the paper's, every pair, and two thinner ones.
-C3_PRESETS: dict[str, tuple[tuple[int, ...], ...]] = {
-    "paper's Table I": paper.C3_TABLE,
-    "dense (every pair)": tuple(tuple(range(S2_MAPS)) for _ in range(C3_MAPS)),
-    "three neighbours each": tuple(tuple((j + i) % S2_MAPS for i in range(3)) for j in range(C3_MAPS)),
-    "one map each": tuple((j % S2_MAPS,) for j in range(C3_MAPS)),
-}
+Table = tuple[tuple[int, ...], ...]
+
+#: Tables the editor's buttons set: the paper's first, then every pair, two thinner ones and none at all.
+C3_PRESETS: tuple[tuple[str, Table], ...] = (
+    ("Table I", paper.C3_TABLE),
+    ("every pair", tuple(tuple(range(S2_MAPS)) for _ in range(C3_MAPS))),
+    ("three neighbours each", tuple(tuple(sorted((j + i) % S2_MAPS for i in range(3))) for j in range(C3_MAPS))),
+    ("one map each", tuple((j % S2_MAPS,) for j in range(C3_MAPS))),
+    ("no connections", ((),) * C3_MAPS),
+)
 
 
-def c3_counts(table: Sequence[Sequence[int]]) -> tuple[int, int]:
-    """Trainable parameters and connections of C3 for a table: sum of 25*len(inputs) + 1, and 100 times that.
+def checked_table(table, name: str = "table") -> list[list[int]]:
+    """``table`` as 16 sorted lists of S2 maps, if it is a valid C3 connection table.
 
-    A map with no inputs still counts its bias, so the counts exist for any table.
+    A C3 map may have no inputs (the page shows its bias alone), but may not list an S2 map twice.
+
+    Raises
+    ------
+    TypeError
+        If ``table`` or one of its entries is not a sequence, or an S2 map is not an integer.
+    ValueError
+        If there are not 16 entries, or an S2 map is outside 0..5 or listed twice in one entry.
     """
-    params = sum(KERNEL_AREA * len(inputs) + 1 for inputs in table)
-    return params, C3_UNITS_PER_MAP * params
-
-
-def table_matrix(table: Sequence[Sequence[int]]) -> np.ndarray:
-    """0/1 matrix of shape (6, 16); [i, j] is 1 when S2 map i feeds C3 map j (empty maps allowed)."""
-    matrix = np.zeros((S2_MAPS, len(table)), dtype=int)
+    if isinstance(table, (str, bytes)) or not isinstance(table, Sequence):
+        raise TypeError(f"{name} must be a sequence of {C3_MAPS} sequences of S2 maps, got {type(table).__name__}")
+    if len(table) != C3_MAPS:
+        raise ValueError(f"{name} must have {C3_MAPS} entries, one per C3 map, got {len(table)}")
+    rows = []
     for j, inputs in enumerate(table):
-        matrix[list(inputs), j] = 1
-    return matrix
+        if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+            raise TypeError(f"{name}[{j}] must be a sequence of S2 maps, got {type(inputs).__name__}")
+        maps = [checks.integer(f"{name}[{j}] (an S2 map)", i, 0, S2_MAPS - 1) for i in inputs]
+        if len(set(maps)) != len(maps):
+            raise ValueError(f"{name}[{j}] lists an S2 map twice: {maps}")
+        rows.append(sorted(maps))
+    return rows
 
 
-def table_remarks(table: Sequence[Sequence[int]]) -> list[str]:
-    """Plain-language warnings: maps without inputs, and maps reading exactly the same S2 maps."""
-    remarks = [f"C3 map {j} has no inputs: it would output the same constant, its squashed bias, for every digit."
-               for j, inputs in enumerate(table) if not inputs]
-    seen: dict[tuple[int, ...], int] = {}
-    for j, inputs in enumerate(table):
-        key = tuple(sorted(inputs))
-        if key and key in seen:
-            remarks.append(f"C3 maps {seen[key]} and {j} read the same S2 maps; only their random start "
-                           "tells them apart.")
-        seen.setdefault(key, j)
-    return remarks
+class C3TableEditor(NetworkExplorer):
+    """The 6 x 16 connections of C3 as toggle buttons, the counts, and the C3 maps of one test digit.
+
+    ``table`` holds, for each C3 map, the S2 maps it reads; ``index`` the test digit. Setting
+    either from Python (``editor.table = ...``) redraws the page, and a button pressed in the
+    page sets the traitlet.
+    """
+
+    explorer = "c3"
+    title = "The C3 table editor"
+
+    table = traitlets.List(help="for each of the 16 C3 maps, the S2 maps it reads").tag(sync=True)
+    index = traitlets.Int(0, help="which test digit").tag(sync=True)
+    presets = traitlets.List(read_only=True, help="the preset buttons' tables, [label, table] each").tag(sync=True)
+    paper_table = traitlets.List(read_only=True, help="Table I, whose connections have trained kernels").tag(sync=True)
+
+    def __init__(self, table: Sequence[Sequence[int]] = paper.C3_TABLE, index: int = 0, *, model=None, digits=None):
+        # Checked before traitlets sees them, which would refuse a float index or a string in its own words.
+        table = checked_table(table)
+        index = checks.integer("index", index)
+        super().__init__(model=model, digits=digits, table=table, index=index)
+        self.set_trait("presets", [[label, checked_table(preset)] for label, preset in C3_PRESETS])
+        self.set_trait("paper_table", checked_table(paper.C3_TABLE))
+
+    @traitlets.validate("table")
+    def _check_table(self, proposal) -> list[list[int]]:
+        return checked_table(proposal["value"])
+
+    @traitlets.validate("index")
+    def _check_index(self, proposal) -> int:
+        return checks.integer("index", proposal["value"], 0, self._count - 1)
 
 
-class C3TableEditor(Explorer):
-    """96 toggle buttons (S2 map x C3 map), live parameter and connection counts, and a restore button."""
+def c3_table_editor(table: Sequence[Sequence[int]] = paper.C3_TABLE, index: int = 0, *, model=None,
+                    digits=None) -> C3TableEditor:
+    """The C3 table editor, starting at ``table`` and test digit ``index``; display it as the last expression of a cell.
 
-    def __init__(self):
-        layout = widgets.Layout(width="34px", height="28px", padding="0")
-        self.cells = [[widgets.ToggleButton(False, description="", tooltip=f"S2 map {i} → C3 map {j}", layout=layout)
-                       for j in range(C3_MAPS)] for i in range(S2_MAPS)]
-        self.restore = widgets.Button(description="Restore the paper's table", layout=widgets.Layout(width="220px"))
-        self.counts = widgets.HTML()
-        self._loading = False
-        for row in self.cells:
-            for cell in row:
-                cell.observe(self.update, names="value")
-        self.restore.on_click(lambda _: self.set_table(paper.C3_TABLE))
-        header = [widgets.HTML("")] + [widgets.HTML(f"<b>{j}</b>", layout=widgets.Layout(width="34px"))
-                                       for j in range(C3_MAPS)]
-        rows = [w for i in range(S2_MAPS)
-                for w in [widgets.HTML(f"<b>S2 {i}</b>", layout=widgets.Layout(width="44px"))] + self.cells[i]]
-        grid = widgets.GridBox(header + rows, layout=widgets.Layout(
-            grid_template_columns="48px " + "36px " * C3_MAPS, grid_gap="2px"))
-        self.widget = widgets.VBox([widgets.HTML("columns: C3 maps; rows: S2 maps; a pressed button is a "
-                                                 "connection"), grid, self.restore, self.counts])
-        self.set_table(paper.C3_TABLE)
+    It runs in the page without a kernel too: the HTML book shows it live.
 
-    def table(self) -> tuple[tuple[int, ...], ...]:
-        """The table the buttons currently show: for each C3 map, its S2 maps."""
-        return tuple(tuple(i for i in range(S2_MAPS) if self.cells[i][j].value) for j in range(C3_MAPS))
+    Parameters
+    ----------
+    table : sequence of 16 sequences of int
+        For each C3 map, the S2 maps (0..5) it reads; Table I of the paper by default.
+    index : int
+        Which test digit the maps are drawn for.
+    model, digits
+        A faithful Keras LeNet-5 and ``(images, labels)`` of one's own; see
+        :class:`~lenet5_lesson.explorers.live.NetworkExplorer`.
 
-    def set_table(self, table: Sequence[Sequence[int]]) -> None:
-        """Press exactly the buttons of ``table`` and update the counts once."""
-        matrix = table_matrix(table)
-        self._loading = True
-        try:
-            for i in range(S2_MAPS):
-                for j in range(C3_MAPS):
-                    self.cells[i][j].value = bool(matrix[i, j])
-        finally:
-            self._loading = False
-        self.update()
-
-    def update(self, change=None) -> None:
-        """Recount parameters and connections and list any remarks about the table."""
-        if self._loading:
-            return
-        for row in self.cells:
-            for cell in row:
-                cell.button_style = "info" if cell.value else ""
-        table = self.table()
-        self.parameters, self.connections = c3_counts(table)
-        self.remarks = table_remarks(table)
-        paper_params, _ = c3_counts(paper.C3_TABLE)
-        dense_params, _ = c3_counts(C3_PRESETS["dense (every pair)"])
-        remarks = "".join(f'<li style="color:#a50026">{r}</li>' for r in self.remarks)
-        self.counts.value = (
-            f"<p><b>{sum(map(len, table))}</b> connected pairs: <b>{self.parameters:,}</b> trainable parameters, "
-            f"<b>{self.connections:,}</b> connections (paper's table: {paper_params:,}; every pair: "
-            f"{dense_params:,} parameters)</p>" + (f"<ul>{remarks}</ul>" if remarks else ""))
-
-
-def c3_table_editor() -> C3TableEditor:
-    """Live C3 table editor; display it as the last expression of a cell."""
-    return C3TableEditor()
-
-
-def c3_table_editor_static(presets=None) -> go.Figure:
-    """C3 connection tables with buttons to switch between presets; the title gives the counts."""
-    presets = C3_PRESETS if presets is None else presets
-    buttons = []
-    for name, table in presets.items():
-        params, connections = c3_counts(table)
-        buttons.append(dict(method="update", label=name, args=[
-            {"z": [table_matrix(table)]},
-            {"title.text": f"C3 table: {name}<br><sup>{sum(map(len, table))} pairs, {params:,} parameters, "
-                           f"{connections:,} connections</sup>"}]))
-    fig = go.Figure(go.Heatmap(z=buttons[0]["args"][0]["z"][0], x=list(range(C3_MAPS)), y=list(range(S2_MAPS)),
-                               colorscale=[[0, "#f4f4f4"], [1, "#1f4e79"]], zmin=0, zmax=1, showscale=False,
-                               xgap=2, ygap=2, hovertemplate="S2 map %{y} → C3 map %{x}: %{z}<extra></extra>"))
-    fig.update_layout(
-        title=dict(text=buttons[0]["args"][1]["title.text"]), height=440, plot_bgcolor="white",
-        xaxis=dict(title=dict(text="C3 map"), tickmode="linear", range=[-0.5, C3_MAPS - 0.5], constrain="domain"),
-        yaxis=dict(title=dict(text="S2 map"), tickmode="linear", autorange="reversed", scaleanchor="x"),
-        margin=dict(l=60, r=20, t=80, b=110),
-        updatemenus=[dict(type="buttons", direction="right", buttons=buttons, x=0.5, xanchor="center", y=-0.22,
-                          yanchor="top", showactive=True)],
-        meta={"alt": ("A grid of 6 S2 maps by 16 C3 maps with connected pairs filled; buttons switch between the "
-                      "paper's Table I, a dense table and thinner ones, and the title gives each one's "
-                      "parameter and connection counts.")})
-    return fig
+    Raises
+    ------
+    TypeError, ValueError
+        If ``table`` breaks the rules of :func:`checked_table`, or ``index`` is not an integer
+        from 0 to the number of digits minus one.
+    """
+    return C3TableEditor(table, index, model=model, digits=digits)
