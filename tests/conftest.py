@@ -58,6 +58,24 @@ def site() -> Path:
     return SITE
 
 
+@functools.cache
+def shipped_model():
+    """The shipped faithful LeNet-5, loaded once per test session."""
+    from lenet5_lesson import pretrained
+
+    return pretrained()
+
+
+def keras_layer_outputs(x32) -> dict:
+    """Every layer's output of the shipped network for one preprocessed 32x32x1 image, without the batch axis."""
+    import numpy as np
+
+    from lenet5_lesson.figures.network import INSIDE_LAYERS, layer_outputs
+
+    batch = layer_outputs(shipped_model(), np.asarray(x32, dtype="float32")[None], INSIDE_LAYERS)
+    return {name: values[0] for name, values in batch.items()}
+
+
 #: The scripts of the in-browser LeNet-5 that every page of the book loads from _static, in its order.
 SITE_SCRIPTS = ("weights.js", "digits.js", "engine.js")
 

@@ -18,14 +18,13 @@ import nbformat
 import numpy as np
 import pytest
 import traitlets
-from conftest import PageWatch, running_jupyter, serving, write_explorer_page
+from conftest import PageWatch, keras_layer_outputs, running_jupyter, serving, write_explorer_page
 from test_explorer_maps import (
     INK, READ_CANVASES, assert_colours_match, assert_layers_match, check_axe, check_labels_and_keyboard,
     check_reflow, open_notebook, open_page, page_state, penalties_shown, run_cell,
 )
 
 from lenet5_lesson import explore, preprocess
-from lenet5_lesson.explorers._common import all_layer_outputs
 from lenet5_lesson.explorers.drawing import (
     CANVAS, EXAMPLE_DRAWINGS, MAX_POINTS, DrawingPad, checked_strokes, classify_drawing, rasterize, to_mnist,
 )
@@ -126,7 +125,7 @@ def assert_reads_like_python(root, strokes, tolerance: int = 1) -> None:
     digit = to_mnist(rasterize(strokes))
     pixels = root.evaluate(READ_CANVASES)
     assert_colours_match(pixels["digit"], digit, 0, 255, INK, tolerance)
-    outputs = all_layer_outputs(preprocess(digit))
+    outputs = keras_layer_outputs(preprocess(digit))
     assert_layers_match(pixels, outputs)
     np.testing.assert_allclose(penalties_shown(root), outputs["output"], rtol=1e-3, atol=1e-3)
     assert root.locator('[data-role="answer"]').inner_text() == \

@@ -20,10 +20,9 @@ import nbformat
 import numpy as np
 import pytest
 import traitlets
-from conftest import ROOT, PageWatch, running_jupyter, serving, write_explorer_page
+from conftest import ROOT, PageWatch, keras_layer_outputs, running_jupyter, serving, write_explorer_page
 
 from lenet5_lesson import explore, preprocess
-from lenet5_lesson.explorers._common import all_layer_outputs
 from lenet5_lesson.explorers.engine import SITE_DIGITS, site_digits
 from lenet5_lesson.explorers.maps import LAYER_CHOICES, FeatureMapExplorer
 from lenet5_lesson.figures.style import ACTIVATION_LIMIT, INK_SCALE, SIGNED_SCALE, colour_table
@@ -224,7 +223,7 @@ def opened(request, browser, folder):
 @pytest.fixture(scope="module")
 def keras_outputs():
     images, labels = site_digits()
-    return labels, {i: all_layer_outputs(preprocess(images[i])) for i in (0, 8, 37)}
+    return labels, {i: keras_layer_outputs(preprocess(images[i])) for i in (0, 8, 37)}
 
 
 def _root(page):

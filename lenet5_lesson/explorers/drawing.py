@@ -19,7 +19,6 @@ import traitlets
 
 from .. import checks
 from ..data import preprocess
-from ._common import all_layer_outputs
 from .live import NetworkExplorer
 
 CANVAS = 280
@@ -89,13 +88,15 @@ def to_mnist(ink: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(255 * out), 0, 255).astype(np.uint8)
 
 
-def classify_drawing(drawing) -> dict:
-    """Read a drawing with the shipped LeNet-5, in Python (what the pad does in the page).
+def classify_drawing(drawing, model=None) -> dict:
+    """Read a drawing with LeNet-5, in Python (what the pad does in the page).
 
     Parameters
     ----------
     drawing : sequence of strokes or numpy.ndarray
         Pen strokes on a 280x280 canvas (lists of (x, y) points), or a 2-D ink image of any size.
+    model : keras.Model or None
+        The network that reads it; None for the shipped faithful run.
 
     Returns
     -------
@@ -105,7 +106,11 @@ def classify_drawing(drawing) -> dict:
     """
     ink = drawing if isinstance(drawing, np.ndarray) else rasterize(drawing)
     digit = to_mnist(ink)
-    outputs = all_layer_outputs(preprocess(digit))
+    from ..figures.network import INSIDE_LAYERS, layer_outputs  # noqa: PLC0415 - these load Keras
+    from ..pretrained import pretrained  # noqa: PLC0415
+
+    batch = layer_outputs(pretrained() if model is None else model, preprocess(digit)[None], INSIDE_LAYERS)
+    outputs = {name: values[0] for name, values in batch.items()}
     return {"digit": digit, "outputs": outputs, "penalties": outputs["output"],
             "prediction": int(np.argmin(outputs["output"]))}
 
