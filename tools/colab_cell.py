@@ -39,7 +39,7 @@ def install_cell(url: str, branch: str) -> str:
         f'    %pip install --quiet "lenet5_lesson @ git+{url}@{branch}"\n'
         "    from google.colab import output\n"
         "\n"
-        "    # Colab draws third-party widgets, such as the drawing pad's canvas, only with this manager.\n"
+        "    # Colab draws third-party widgets, such as the book's live explorers, only with this manager.\n"
         "    output.enable_custom_widget_manager()"
     )
 
