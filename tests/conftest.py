@@ -1,5 +1,12 @@
 """Shared fixtures: the real MNIST files (from LENET5_MNIST_DIR), Keras quietened, and the built
-book served from 127.0.0.1 to Debian's Chromium (driven by playwright) with outside requests blocked."""
+book served from 127.0.0.1 to Debian's Chromium (driven by playwright) with outside requests blocked.
+
+For the browser tests of the live explorers: a page of explorers written into a module's ``folder``
+(``write_explorer_page``), that folder over http (``http_base``) or from file:// (``page_base``),
+opened and watched for problems (``open_watched``); a Jupyter server for JupyterLab with one
+notebook (``notebook_server``) or for thebe with this checkout (``jupyter_server``). The checks
+those tests share are in ``explorer_checks.py``.
+"""
 
 import contextlib
 import functools
@@ -153,6 +160,75 @@ def running_jupyter(root: Path, log: Path, env: dict, *options: str):
         server.wait(timeout=60)
 
 
+@pytest.fixture
+def mnist_env(mnist_dir, monkeypatch):
+    """LENET5_MNIST_DIR set for the test (the explorers' modules read the digits from it)."""
+    monkeypatch.setenv("LENET5_MNIST_DIR", str(mnist_dir))
+
+
+@pytest.fixture(scope="module")
+def http_base(folder):
+    """The module's ``folder`` of explorer pages, served over http."""
+    with serving(folder) as base:
+        yield base
+
+
+def page_base(request, folder: Path) -> str:
+    """Where a test parametrised over "file" and "http" opens ``folder``: its file:// address or ``http_base``."""
+    return folder.as_uri() if request.param == "file" else request.getfixturevalue("http_base")
+
+
+@contextlib.contextmanager
+def open_watched(browser, base: str, path: str = "index.html", ready: str | None = None, timeout: float = 30_000):
+    """``base/path`` opened in a PageWatch and, with ``ready``, waited for until that selector shows.
+
+    Yields the watch; afterwards it is closed and nothing may have gone wrong on the page.
+    """
+    watch = PageWatch(browser, base)
+    try:
+        watch.open(path)
+        if ready:
+            watch.page.locator(ready).wait_for(timeout=timeout)
+        yield watch
+        problems = list(watch.problems)
+    finally:
+        watch.close()
+    assert not problems, "\n".join(problems)
+
+
+@contextlib.contextmanager
+def notebook_server(root: Path, name: str, mnist_dir: Path, cells):
+    """A Jupyter server for JupyterLab serving ``root``, which holds one notebook ``name`` of these code cells."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, root / name)
+    env = {"LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
+    with running_jupyter(root, root / "server.log", env) as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def jupyter_server(mnist_dir, tmp_path_factory):
+    """A Jupyter server on 127.0.0.1 that serves this checkout, as Binder would serve the repository."""
+    log = tmp_path_factory.mktemp("jupyter") / "server.log"
+    with running_jupyter(ROOT, log, {"LENET5_MNIST_DIR": str(mnist_dir)}, "--ServerApp.allow_origin=*") as found:
+        yield found
+
+
+#: Points thebe at the local server instead of mybinder.org; everything else is the page as built.
+USE_LOCAL_SERVER = """([base, token]) => {
+    const own = Object.getOwnPropertyDescriptor(window, 'thebelab');
+    Object.defineProperty(window, 'thebelab', {configurable: true, get: own.get, set(value) {
+        own.set(value);
+        const bootstrap = value.bootstrap;
+        value.bootstrap = (options = {}) => bootstrap({...options, useBinder: false, serverSettings: {
+            baseUrl: base, wsUrl: base.replace('http', 'ws'), token: token, appendToken: true}});
+    }});
+}"""
+
+
 @pytest.fixture(scope="module")
 def server(site):
     with serving(site) as base:
@@ -227,3 +303,10 @@ def watch(browser, server):
     opened = PageWatch(browser, server)
     yield opened
     opened.close()
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every test that drives Chromium carries the ``browser`` mark, so ``-m "not browser"`` leaves it out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -23,5 +23,5 @@ def test_repo2docker_accepts_a_clean_clone(tmp_path):
     assert "python=3.11" in done.stderr + dockerfile, "runtime.txt must select Python 3.11"
     assert 'pip install --no-cache-dir -r "requirements.txt"' in dockerfile
     # The whole repository is in the image before requirements.txt (which installs the package) runs.
-    assert dockerfile.index(f"src/ ${{REPO_DIR}}/") < dockerfile.index('-r "requirements.txt"')
+    assert dockerfile.index("src/ ${REPO_DIR}/") < dockerfile.index('-r "requirements.txt"')
     shutil.rmtree(clone)

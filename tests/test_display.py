@@ -1,5 +1,6 @@
 """The book's plotly renderer: accessible, sized, and needing nothing but the page's own plotly.js."""
 
+import importlib
 import json
 
 import plotly.graph_objects as go
@@ -14,7 +15,7 @@ def _bundle(fig: go.Figure) -> dict:
 
 
 def test_importing_the_package_installs_the_renderer():
-    import lenet5_lesson  # noqa: F401
+    importlib.import_module("lenet5_lesson")
 
     assert pio.renderers.default == display.RENDERER_NAME
 

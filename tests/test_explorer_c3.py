@@ -15,17 +15,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
-from conftest import PageWatch, running_jupyter, serving, write_explorer_page
-from test_live_explorers import _run_cell, _wait_for_output
+from conftest import PageWatch, notebook_server, open_watched, page_base, write_explorer_page
+from explorer_checks import (
+    SIGNED, assert_within_one_frame, check_axe, check_labels_and_keyboard, check_reflow, colour_mismatches,
+    notebook_in_lab, run_cell, wait_for_output,
+)
 
 from lenet5_lesson import explore, paper, preprocess
 from lenet5_lesson.explorers import engine
 from lenet5_lesson.explorers.c3 import C3_PRESETS, C3TableEditor, checked_table
-from lenet5_lesson.figures.style import ACTIVATION_LIMIT, SIGNED_SCALE, colour_table
+from lenet5_lesson.figures.style import ACTIVATION_LIMIT
 
+pytestmark = pytest.mark.usefixtures("mnist_env")
 ROOT = '[data-explorer="c3"]'
 TABLE_I = [list(inputs) for inputs in paper.C3_TABLE]
 
@@ -35,11 +38,6 @@ def _params(table) -> int:
 
 
 # --- Python side -------------------------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def _data(mnist_dir, monkeypatch):
-    monkeypatch.setenv("LENET5_MNIST_DIR", str(mnist_dir))
-
 
 def test_the_editor_holds_the_table_the_digit_and_the_presets_for_the_page():
     editor = explore.c3_table_editor(index=7)
@@ -143,9 +141,6 @@ def test_the_numpy_oracle_is_keras_for_table_i(oracle):
         np.testing.assert_allclose(numpy_c3(oracle, index, paper.C3_TABLE), oracle["C3"][index], atol=2e-5)
 
 
-SIGNED = np.array(colour_table(SIGNED_SCALE))
-
-
 def _shown_maps(page) -> np.ndarray:
     """The 16 C3 canvases' pixels, (16, 10, 10, 3)."""
     pixels = page.evaluate(f"""() => Array.from({{length: 16}}, (_, o) => {{
@@ -157,13 +152,8 @@ def _shown_maps(page) -> np.ndarray:
 
 def _mismatches(shown: np.ndarray, values: np.ndarray) -> list[tuple[int, int, int]]:
     """(map, row, column) of every pixel whose colour is not that of its value or a neighbouring colour."""
-    last = len(SIGNED) - 1
-    expected = np.rint((values + ACTIVATION_LIMIT) / (2 * ACTIVATION_LIMIT) * last).astype(int)
-    ok = np.zeros(expected.shape, dtype=bool)
-    for step in (-1, 0, 1):
-        near = SIGNED[np.clip(expected + step, 0, last)]
-        ok |= (shown.transpose(1, 2, 0, 3) == near).all(axis=-1)
-    return [(o, y, x) for y, x, o in zip(*np.nonzero(~ok))]
+    return [(o, *divmod(int(k), 10)) for o in range(16)
+            for k in colour_mismatches(shown[o], values[..., o], -ACTIVATION_LIMIT, ACTIVATION_LIMIT, SIGNED)]
 
 
 def _assert_maps(page, values: np.ndarray) -> None:
@@ -173,22 +163,10 @@ def _assert_maps(page, values: np.ndarray) -> None:
 
 # --- Chromium ------------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def http_base(folder):
-    with serving(folder) as base:
-        yield base
-
-
 @pytest.fixture(params=["file", "http"])
 def opened(request, browser, folder):
-    base = folder.as_uri() if request.param == "file" else request.getfixturevalue("http_base")
-    watch = PageWatch(browser, base)
-    watch.open("index.html")
-    watch.page.wait_for_function(f"document.querySelector('{ROOT}').dataset.state === 'ok'")
-    yield watch
-    problems = list(watch.problems)
-    watch.close()
-    assert not problems, "\n".join(problems)
+    with open_watched(browser, page_base(request, folder), ready=f'{ROOT}[data-state="ok"]') as watch:
+        yield watch
 
 
 def _cell(page, i: int, o: int):
@@ -325,18 +303,7 @@ def test_the_grid_works_from_the_keyboard(opened):
     page.keyboard.press("Enter")
     assert _cell(page, 1, 1).get_attribute("aria-pressed") == "false"
     # Every button is reached with Tab, and named.
-    controls = page.locator(f"{ROOT} input, {ROOT} button").count()
-    reached = set()
-    page.locator("h1").click()
-    for _ in range(controls + 3):
-        page.keyboard.press("Tab")
-        reached.add(page.evaluate(f"() => Array.from(document.querySelectorAll('{ROOT} input, {ROOT} button'))"
-                                  ".indexOf(document.activeElement)"))
-    assert set(range(controls)) <= reached
-    unnamed = page.evaluate(f"""() => Array.from(document.querySelectorAll('{ROOT} input, {ROOT} button'))
-        .filter(c => !((c.labels && c.labels.length) || c.getAttribute('aria-label') || c.textContent.trim()))
-        .map(c => c.outerHTML)""")
-    assert not unnamed
+    check_labels_and_keyboard(page, f"{ROOT} input, {ROOT} button", spare_tabs=3)
     assert _cell(page, 3, 7).get_attribute("aria-label") == "S2 map 3 → C3 map 7"
 
 
@@ -355,17 +322,7 @@ def test_touch_toggles_a_connection(browser, folder):
 def test_the_editor_reflows_at_390_pixels_and_turns_its_grid(opened):
     page = opened.page
     wide = _cell(page, 0, 1).bounding_box()["x"] > _cell(page, 0, 0).bounding_box()["x"]
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(100)
-    root = page.locator(ROOT)
-    box = root.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
-    sticking_out = root.evaluate("""(root) => Array.from(root.querySelectorAll('*')).filter(e => {
-        const r = e.getBoundingClientRect();
-        return r.width > 0 && (r.left < 0 || r.right > document.documentElement.clientWidth + 0.5);
-    }).map(e => e.tagName + '.' + e.className)""")
-    assert not sticking_out
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    check_reflow(page, "c3")
     # On its side: C3 maps down, S2 maps across, buttons large enough to touch; arrows follow.
     first, across, down = (_cell(page, 0, 0).bounding_box(), _cell(page, 1, 0).bounding_box(),
                            _cell(page, 0, 1).bounding_box())
@@ -376,9 +333,6 @@ def test_the_editor_reflows_at_390_pixels_and_turns_its_grid(opened):
     assert page.evaluate("() => [document.activeElement.dataset.s2, document.activeElement.dataset.c3]") == ["0", "1"]
 
 
-AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390])
 def test_no_serious_accessibility_violations(opened, width):
@@ -386,11 +340,7 @@ def test_no_serious_accessibility_violations(opened, width):
     page.set_viewport_size({"width": width, "height": 900})
     _cell(page, 3, 0).click()
     page.locator(f'{ROOT} button[data-preset="no connections"]').click()
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("""async () => (await axe.run()).violations
-        .filter(v => v.impact === 'serious' || v.impact === 'critical')
-        .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | ')}`)""")
-    assert not violations, "\n".join(violations)
+    check_axe(page)
 
 
 @pytest.mark.browser
@@ -410,11 +360,9 @@ def test_a_move_is_drawn_within_one_frame(opened):
             box.dispatchEvent(new Event('input', {{bubbles: true}}));
             digit.push(performance.now() - start);
         }}
-        const stats = (a) => {{ a.sort((x, y) => x - y); return [a[Math.floor(a.length / 2)], a[a.length - 1]]; }};
-        return {{toggle: stats(toggle), digit: stats(digit)}};
+        return {{toggle, digit}};
     }}""")
-    print("redraw ms (median, max):", times)
-    assert times["toggle"][0] < 16.7 and times["digit"][0] < 16.7
+    assert_within_one_frame(times, "C3 table editor, redraw")
 
 
 @pytest.mark.browser
@@ -436,44 +384,29 @@ def test_without_the_network_the_editor_says_so_and_still_counts(browser, folder
 
 @pytest.fixture(scope="module")
 def lab(mnist_dir, tmp_path_factory):
-    root = tmp_path_factory.mktemp("lab-c3")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in (
+    with notebook_server(tmp_path_factory.mktemp("lab-c3"), "c3.ipynb", mnist_dir, (
         "from lenet5_lesson.explore import c3_table_editor\neditor = c3_table_editor()\neditor",
         "print('python sees', editor.table[0], editor.index)",
         "editor.table = [[], *editor.table[1:]]\neditor.index = 5",
-    )])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "c3.ipynb")
-    env = {"LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
-    with running_jupyter(root, root / "server.log", env) as found:
+    )) as found:
         yield found
 
 
 @pytest.mark.browser
 def test_in_jupyterlab_the_page_and_the_python_traitlets_follow_each_other(browser, lab, oracle):
-    base, token = lab
-    watch = PageWatch(browser, base)
-    page = watch.page
-    try:
-        page.goto(f"{base}/lab/tree/c3.ipynb?token={token}")
-        page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(timeout=120_000)
-        page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=120_000)
-        _run_cell(page, 0)
+    with notebook_in_lab(browser, lab, "c3.ipynb") as page:
+        run_cell(page, 0)
         editor = page.locator(f'.jp-OutputArea {ROOT}[data-state="ok"]')
         editor.wait_for(timeout=240_000)  # the network and the digits come over the comm
         # In the page -> Python.
         editor.locator('button[data-s2="1"][data-c3="0"]').click()
         assert editor.locator('[data-role="parameters"]').inner_text() == f"{1516 - 25:,}"
-        _run_cell(page, 1)
-        _wait_for_output(page, 1, "python sees [0, 2] 0")
+        run_cell(page, 1)
+        wait_for_output(page, 1, "python sees [0, 2] 0")
         # Python -> the page.
-        _run_cell(page, 2)
+        run_cell(page, 2)
         editor.locator('[data-role="prediction"]', has_text="Test digit 5").wait_for(timeout=60_000)
         assert editor.locator('button[data-s2="0"][data-c3="0"]').get_attribute("aria-pressed") == "false"
         assert editor.locator('[data-role="parameters"]').inner_text() == f"{1516 - 75:,}"
         assert "C3 map 0 has no inputs" in editor.locator('[data-role="remarks"]').inner_text()
         assert editor.locator('[data-control="index"] input[type="text"]').input_value() == "5"
-        explorer_errors = [p for p in watch.problems if "lenet5" in p or "anywidget" in p or "uncaught" in p]
-        assert not explorer_errors, "\n".join(explorer_errors)
-    finally:
-        watch.close()

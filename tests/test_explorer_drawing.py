@@ -11,17 +11,16 @@ are drawn and read in the page.
 
 from __future__ import annotations
 
-import statistics
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 import traitlets
-from conftest import PageWatch, keras_layer_outputs, running_jupyter, serving, write_explorer_page
-from test_explorer_maps import (
-    INK, READ_CANVASES, assert_colours_match, assert_layers_match, check_axe, check_labels_and_keyboard,
-    check_reflow, open_notebook, open_page, page_state, penalties_shown, run_cell,
+from conftest import keras_layer_outputs, notebook_server, open_watched, page_base, write_explorer_page
+from explorer_checks import (
+    INK, READ_CANVASES, assert_colours_match, assert_layers_match, assert_within_one_frame, check_axe,
+    check_labels_and_keyboard, check_reflow, controls, notebook_in_lab, page_state, penalties_shown, run_cell,
+    wait_for_output,
 )
 
 from lenet5_lesson import explore, preprocess
@@ -33,10 +32,7 @@ from lenet5_lesson.explorers.drawing import (
 SEVEN = [(70, 60), (210, 60), (120, 240)]
 STEPS = 20
 
-
-@pytest.fixture(autouse=True)
-def _data(mnist_dir, monkeypatch):
-    monkeypatch.setenv("LENET5_MNIST_DIR", str(mnist_dir))
+pytestmark = pytest.mark.usefixtures("mnist_env")
 
 
 # --- Python side ------------------------------------------------------------------------------------
@@ -100,20 +96,11 @@ def folder(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def http_base(folder):
-    with serving(folder) as base:
-        yield base
-
-
 @pytest.fixture(params=["file", "http"])
 def opened(request, browser, folder):
-    watch = open_page(browser, folder, request.param, request)
-    watch.page.locator('[data-explorer="drawing"][data-state="empty"]').wait_for(timeout=20_000)
-    yield watch
-    problems = list(watch.problems)
-    watch.close()
-    assert not problems, "\n".join(problems)
+    with open_watched(browser, page_base(request, folder), ready='[data-explorer="drawing"][data-state="empty"]',
+                      timeout=20_000) as watch:
+        yield watch
 
 
 def _root(page):
@@ -209,7 +196,7 @@ def test_a_finger_draws_too(opened):
 @pytest.mark.browser
 def test_controls_are_labelled_and_reached_from_the_keyboard(opened):
     page = opened.page
-    check_labels_and_keyboard(page, "drawing")
+    check_labels_and_keyboard(page, controls("drawing"))
     # The keyboard's way to a drawing: an example button, pressed with Enter.
     _root(page).locator('button[data-example="7"]').focus()
     page.keyboard.press("Enter")
@@ -250,36 +237,26 @@ def test_a_pen_move_is_drawn_within_one_frame(opened):
         send('pointerup', 210, 235);
         return out;
     }""")
-    print(f"drawing pad, pen move: median {statistics.median(times):.2f} ms, max {max(times):.2f} ms")
-    assert statistics.median(times) < 16.7
+    assert_within_one_frame(times, "drawing pad, pen move")
 
 
 # --- in JupyterLab --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def lab(mnist_dir, tmp_path_factory):
-    root = tmp_path_factory.mktemp("lab")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in (
+    with notebook_server(tmp_path_factory.mktemp("lab"), "drawing.ipynb", mnist_dir, (
         "from lenet5_lesson.explore import drawing_pad\nfrom lenet5_lesson.explorers.drawing import EXAMPLE_DRAWINGS\n"
         "pad = drawing_pad()\npad",
         "print('python sees', len(pad.strokes), 'strokes of', sum(map(len, pad.strokes)), 'points, ink', "
         "int(pad.digit.astype(int).sum()))",
         "pad.strokes = EXAMPLE_DRAWINGS[6]",
-    )])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "drawing.ipynb")
-    env = {"LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
-    with running_jupyter(root, root / "server.log", env) as found:
+    )) as found:
         yield found
 
 
 @pytest.mark.browser
 def test_in_jupyterlab_the_drawing_and_python_follow_each_other(browser, lab):
-    base, token = lab
-    watch = PageWatch(browser, base)
-    page = watch.page
-    try:
-        open_notebook(page, base, token, "drawing.ipynb")
+    with notebook_in_lab(browser, lab, "drawing.ipynb") as page:
         run_cell(page, 0)
         root = page.locator('.jp-OutputArea [data-explorer="drawing"]')
         root.locator('[data-role="answer"]', has_text="Nothing drawn yet").wait_for(timeout=240_000)
@@ -287,15 +264,8 @@ def test_in_jupyterlab_the_drawing_and_python_follow_each_other(browser, lab):
         strokes = _mouse_strokes(page, root)
         ink = int(to_mnist(rasterize(strokes)).astype(int).sum())
         run_cell(page, 1)
-        text = page.locator(".jp-Notebook .jp-CodeCell").nth(1).locator(".jp-OutputArea-output",
-                                                                          has_text="python sees")
-        text.wait_for(timeout=60_000)
-        said = text.inner_text().split()
+        said = wait_for_output(page, 1, "python sees").inner_text().split()
         assert said[2:6] == ["1", "strokes", "of", str(1 + 2 * STEPS)]
         assert abs(int(said[-1]) - ink) <= 0.01 * ink
         run_cell(page, 2)
         root.locator('[data-role="answer"]', has_text="The network reads it as 6.").wait_for(timeout=60_000)
-        errors = [p for p in watch.problems if "lenet5" in p or "anywidget" in p or "uncaught" in p]
-        assert not errors, "\n".join(errors)
-    finally:
-        watch.close()

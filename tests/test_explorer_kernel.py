@@ -8,29 +8,23 @@ the explorer as a widget: the page's edits reach Python, and Python's reach the 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
-from conftest import PageWatch, running_jupyter, serving, write_explorer_page
-from test_live_explorers import _run_cell, _wait_for_output
+from conftest import PageWatch, notebook_server, open_watched, page_base, write_explorer_page
+from explorer_checks import (
+    SIGNED, assert_colours_match, assert_within_one_frame, canvas_pixels, check_axe, check_labels_and_keyboard,
+    check_reflow, notebook_in_lab, page_state, run_cell, wait_for_output,
+)
 
 from lenet5_lesson import explore, paper, preprocess
 from lenet5_lesson.explorers.kernel import HAND_KERNELS, MAX_WEIGHT, TRAINED_KERNELS, KernelExplorer
-from lenet5_lesson.figures.style import SIGNED_SCALE, colour_table
 
 browser = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = pytest.mark.usefixtures("mnist_env")
 ROOT_CSS = '[data-explorer="kernel"]'
-
-
-@pytest.fixture(autouse=True)
-def _data(mnist_dir, monkeypatch):
-    monkeypatch.setenv("LENET5_MNIST_DIR", str(mnist_dir))
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +41,11 @@ def keras_c1():
     return model, x_test, y_test, lambda i: keras.ops.convert_to_numpy(c1(preprocess(x_test[i])[None]))[0]
 
 
-def _face_state(explorer) -> dict:
-    html = explorer._repr_mimebundle_()[0]["text/html"]
-    return json.loads(re.search(r"live\.staticModel\((\{.*?\})\)", html).group(1))
-
-
 # --- Python's side ----------------------------------------------------------------------------------------------
 
 def test_the_explorer_holds_its_digit_kernel_and_menu_for_the_page():
     ex = explore.kernel_explorer(index=4, kernel="blur")
-    state = _face_state(ex)
+    state = page_state(ex)
     assert state["index"] == 4 and state["kernel"] == "blur" and state["bias"] == 0.0
     assert state["weights"] == [1 / 25] * 25
     assert [name for name, _, _ in state["hand_kernels"]] == list(HAND_KERNELS)
@@ -80,7 +69,7 @@ def test_setting_the_kernel_from_python_loads_it_and_a_trained_one_is_the_networ
     ex.weights = np.arange(25.0).reshape(5, 5) / 10  # a 5x5 array is taken row by row
     assert ex.weights == [i / 10 for i in range(25)] and ex.kernel == TRAINED_KERNELS[-1]
     ex.bias = -3
-    assert ex.bias == -3.0 and _face_state(ex)["weights"][24] == 2.4
+    assert ex.bias == -3.0 and page_state(ex)["weights"][24] == 2.4
 
 
 def test_a_kernel_of_a_given_model_comes_from_that_model(keras_c1):
@@ -143,23 +132,11 @@ def folder(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def http_base(folder):
-    with serving(folder) as base:
-        yield base
-
-
 @pytest.fixture(params=["file", "http"])
 def opened(request, browser, folder):
     """The explorer's page from file:// or over http, outside requests blocked and counted."""
-    base = folder.as_uri() if request.param == "file" else request.getfixturevalue("http_base")
-    watch = PageWatch(browser, base)
-    watch.open("index.html")
-    watch.page.wait_for_function(f"document.querySelector('{ROOT_CSS}').dataset.state === 'ok'")
-    yield watch
-    problems = list(watch.problems)
-    watch.close()
-    assert not problems, "\n".join(problems)
+    with open_watched(browser, page_base(request, folder), ready=f'{ROOT_CSS}[data-state="ok"]') as watch:
+        yield watch
 
 
 def _weight(page, i: int):
@@ -178,24 +155,10 @@ def _picture(page, role: str) -> str:
     return page.locator(f'{ROOT_CSS} canvas[data-role="{role}"]').evaluate("canvas => canvas.toDataURL()")
 
 
-def _colours(page, role: str) -> np.ndarray:
-    """The colour of every unit of a map's canvas, (rows, columns, 3)."""
-    data = page.locator(f'{ROOT_CSS} canvas[data-role="{role}"]').evaluate("""canvas => {
-        const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-        return [canvas.height, canvas.width, Array.from(image.data)];
-    }""")
-    return np.array(data[2], dtype=int).reshape(data[0], data[1], 4)[..., :3]
-
-
 def _assert_painted(page, role: str, values: np.ndarray, low: float, high: float) -> None:
     """Every unit of the canvas has its value's colour on the signed table (or a neighbour's, at a rounding edge)."""
-    table = np.array(colour_table(SIGNED_SCALE))
-    last = len(table) - 1
-    index = np.clip(np.round((values - low) / (high - low) * last), 0, last).astype(int)
-    shown = _colours(page, role)
-    near = [np.all(shown == table[np.clip(index + step, 0, last)], axis=-1) for step in (-1, 0, 1)]
-    wrong = np.argwhere(~np.logical_or.reduce(near))
-    assert not len(wrong), f"{role}: {len(wrong)} units in the wrong colour, first at {wrong[:5].tolist()}"
+    assert_colours_match(canvas_pixels(page.locator(f'{ROOT_CSS} canvas[data-role="{role}"]')), values, low, high,
+                         SIGNED, what=role)
 
 
 def _read_unit(page, row: int, col: int) -> tuple[float, float]:
@@ -367,19 +330,8 @@ def test_without_the_network_the_explorer_says_so(browser, folder):
 @browser
 def test_every_control_is_labelled_and_reached_from_the_keyboard(opened):
     page = opened.page
-    controls = page.locator(f"{ROOT_CSS} input, {ROOT_CSS} select")
-    assert controls.count() == 2 + 1 + 25 + 1
-    unlabelled = page.evaluate(f"""() => Array.from(document.querySelectorAll(
-        '{ROOT_CSS} input, {ROOT_CSS} select'))
-        .filter(c => !((c.labels && c.labels.length) || c.getAttribute('aria-label'))).map(c => c.outerHTML)""")
-    assert not unlabelled
-    reached = set()
-    page.locator("h1").click()
-    for _ in range(controls.count() + 3):
-        page.keyboard.press("Tab")
-        reached.add(page.evaluate(f"() => Array.from(document.querySelectorAll('{ROOT_CSS} input, {ROOT_CSS} select'))"
-                                  ".indexOf(document.activeElement)"))
-    assert set(range(controls.count())) <= reached
+    check_labels_and_keyboard(page, f"{ROOT_CSS} input, {ROOT_CSS} select", count=2 + 1 + 25 + 1, spare_tabs=3,
+                              button_text=False)
     # The menu from the keyboard.
     page.locator(f"{ROOT_CSS} select").focus()
     page.keyboard.press("ArrowDown")
@@ -405,20 +357,8 @@ def test_touch_reads_a_unit(browser, folder):
 
 @browser
 def test_the_explorer_reflows_at_390_pixels_and_has_no_serious_accessibility_violations(opened):
-    page = opened.page
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(100)
-    sticking_out = page.locator(ROOT_CSS).evaluate("""(root) => Array.from(root.querySelectorAll('*')).filter(e => {
-        const r = e.getBoundingClientRect();
-        return r.width > 0 && (r.left < 0 || r.right > document.documentElement.clientWidth + 0.5);
-    }).map(e => e.tagName + '.' + e.className)""")
-    assert not sticking_out
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("""async () => (await axe.run()).violations
-        .filter(v => v.impact === 'serious' || v.impact === 'critical')
-        .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | ')}`)""")
-    assert not violations, "\n".join(violations)
+    check_reflow(opened.page, "kernel")
+    check_axe(opened.page)
 
 
 _TIMES = """() => {
@@ -439,65 +379,43 @@ _TIMES = """() => {
         out.digit.push(time(digit, String(i), 'input'));
         out.menu.push(time(menu, names[i % names.length], 'change'));
     }
-    const stats = (t) => { t.sort((a, b) => a - b); return [t[Math.floor(t.length / 2)], t[t.length - 1]]; };
-    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, stats(t)]));
+    return out;
 }"""
 
 
 @browser
 def test_a_move_is_drawn_within_one_frame(opened):
     """From the input event to the finished drawing: a median well under a frame (16.7 ms)."""
-    times = opened.page.evaluate(_TIMES)
-    print("kernel explorer, median and max ms over 50 moves:", times)
-    for control, (median, _) in times.items():
-        assert median < 16.7, (control, times)
+    assert_within_one_frame(opened.page.evaluate(_TIMES), "kernel explorer, 50 moves")
 
 
 # --- the same JavaScript as a widget in JupyterLab ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def lab(mnist_dir, tmp_path_factory):
-    root = tmp_path_factory.mktemp("lab")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in (
+    with notebook_server(tmp_path_factory.mktemp("lab"), "kernel.ipynb", mnist_dir, (
         "from lenet5_lesson.explore import kernel_explorer\nex = kernel_explorer()\nex",
         "print('python sees', ex.weights[12], ex.index, ex.kernel)",
         "ex.kernel = 'blur'",
-    )])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "kernel.ipynb")
-    env = {"LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
-    with running_jupyter(root, root / "server.log", env) as found:
+    )) as found:
         yield found
 
 
 @browser
 def test_in_jupyterlab_the_page_and_the_python_traitlets_follow_each_other(browser, lab):
-    base, token = lab
-    watch = PageWatch(browser, base)
-    page = watch.page
-    try:
-        page.goto(f"{base}/lab/tree/kernel.ipynb?token={token}")
-        page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(timeout=120_000)
-        page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=120_000)
-        _run_cell(page, 0)
+    with notebook_in_lab(browser, lab, "kernel.ipynb", screenshot="kernel_explorer_lab.png") as page:
+        run_cell(page, 0)
         widget = page.locator(f'.jp-OutputArea {ROOT_CSS}[data-state="ok"]')
         widget.wait_for(timeout=240_000)  # the network comes over the comm: JupyterLab has no _static
         # In the page -> Python.
         widget.locator('input[data-weight="12"]').fill("0.75")
         widget.locator('[data-control="index"] input[type="text"]').fill("3")
         assert widget.locator('[data-role="kernel-status"]').inner_text() == "Edited from vertical edge."
-        _run_cell(page, 1)
-        _wait_for_output(page, 1, "python sees 0.75 3 vertical edge")
+        run_cell(page, 1)
+        wait_for_output(page, 1, "python sees 0.75 3 vertical edge")
         # Python -> the page.
         before = widget.locator('canvas[data-role="sums"]').evaluate("c => c.toDataURL()")
-        _run_cell(page, 2)
+        run_cell(page, 2)
         widget.locator('[data-role="kernel-status"]', has_text="blur, as made by hand.").wait_for(timeout=60_000)
         assert widget.locator('input[data-weight="12"]').input_value() == "0.04"
         assert widget.locator('canvas[data-role="sums"]').evaluate("c => c.toDataURL()") != before
-        errors = [p for p in watch.problems if "lenet5" in p or "anywidget" in p or "uncaught" in p]
-        assert not errors, "\n".join(errors)
-    finally:
-        shots = ROOT / "_build" / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / "kernel_explorer_lab.png"))
-        watch.close()

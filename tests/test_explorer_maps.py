@@ -5,43 +5,29 @@ http, every other request blocked: every map shown, read back from the canvases,
 colour of Keras' own layer output for that digit, the penalties and the answer Keras' too; every
 control changes what is shown, bad input gets a message, the controls are labelled and reached
 from the keyboard, the page reflows at 390 px and axe finds nothing serious. Last, JupyterLab:
-the page and the Python traitlets follow each other. The helpers for the browser checks are
-shared with ``test_explorer_drawing.py``.
+the page and the Python traitlets follow each other.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import statistics
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 import traitlets
-from conftest import ROOT, PageWatch, keras_layer_outputs, running_jupyter, serving, write_explorer_page
+from conftest import keras_layer_outputs, notebook_server, open_watched, page_base, write_explorer_page
+from explorer_checks import (
+    INK, READ_CANVASES, assert_colours_match, assert_layers_match, assert_within_one_frame, check_axe,
+    check_labels_and_keyboard, check_reflow, controls, notebook_in_lab, page_state, penalties_shown, run_cell,
+    wait_for_output,
+)
 
 from lenet5_lesson import explore, preprocess
 from lenet5_lesson.explorers.engine import SITE_DIGITS, site_digits
 from lenet5_lesson.explorers.maps import LAYER_CHOICES, FeatureMapExplorer
-from lenet5_lesson.figures.style import ACTIVATION_LIMIT, INK_SCALE, SIGNED_SCALE, colour_table
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SIGNED = colour_table(SIGNED_SCALE)
-INK = colour_table(INK_SCALE)
-MAP_LAYERS = ("C1", "S2", "C3", "S4", "C5", "F6")
-
-
-@pytest.fixture(autouse=True)
-def _data(mnist_dir, monkeypatch):
-    monkeypatch.setenv("LENET5_MNIST_DIR", str(mnist_dir))
-
-
-def page_state(widget) -> dict:
-    """The state the static face hands its script."""
-    html = widget._repr_mimebundle_()[0]["text/html"]
-    return json.loads(re.search(r"live\.staticModel\((\{.*?\})\)", html).group(1))
+pytestmark = pytest.mark.usefixtures("mnist_env")
 
 
 # --- Python side ----------------------------------------------------------------------------------
@@ -87,113 +73,6 @@ def test_digits_of_ones_own_set_the_range_of_the_index():
         maps.index = 5
 
 
-# --- shared browser helpers --------------------------------------------------------------------------
-
-def colour_indices(table) -> dict[tuple[int, int, int], set[int]]:
-    """Each colour of a table and the indices that have it."""
-    found: dict[tuple[int, int, int], set[int]] = {}
-    for i, colour in enumerate(table):
-        found.setdefault(tuple(colour), set()).add(i)
-    return found
-
-
-def table_index(values, low: float, high: float, table) -> np.ndarray:
-    """Which colour of ``table`` live.paint gives each value."""
-    last = len(table) - 1
-    return np.clip(np.rint((np.asarray(values, dtype=float) - low) / (high - low) * last), 0, last).astype(int)
-
-
-def assert_colours_match(pixels, values, low: float, high: float, table, tolerance: int = 1) -> None:
-    """Each painted pixel has the colour of its value, give or take ``tolerance`` steps of the table
-    (float32 in the page against Keras, a value on the border between two colours)."""
-    lookup = colour_indices(table)
-    expected = table_index(np.ravel(values), low, high, table)
-    pixels = np.asarray(pixels).reshape(-1, 4)
-    assert len(pixels) == len(expected)
-    for k, (pixel, want) in enumerate(zip(pixels, expected)):
-        got = lookup.get(tuple(int(v) for v in pixel[:3]))
-        assert got is not None, f"pixel {k} has {pixel[:3]}, a colour not in the table"
-        assert min(abs(i - want) for i in got) <= tolerance, f"pixel {k}: colour index {got}, expected {want}"
-
-
-# The RGBA pixels of every canvas of a root, keyed by layer (or data-role) and map.
-READ_CANVASES = """(root) => {
-    const out = {};
-    root.querySelectorAll('canvas').forEach((canvas) => {
-        const figure = canvas.closest('[data-layer]');
-        const key = figure ? `${figure.dataset.layer}/${canvas.dataset.map}` : canvas.dataset.role;
-        out[key] = Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data);
-    });
-    return out;
-}"""
-
-
-def assert_layers_match(pixels: dict, outputs: dict) -> None:
-    """The canvases of every layer show Keras' outputs in the book's colours."""
-    for name in MAP_LAYERS:
-        out = np.squeeze(outputs[name])  # C5 comes as 1x1x120
-        if out.ndim == 3:
-            for m in range(out.shape[-1]):
-                assert_colours_match(pixels[f"{name}/{m}"], out[..., m], -ACTIVATION_LIMIT, ACTIVATION_LIMIT, SIGNED)
-        else:
-            assert_colours_match(pixels[f"{name}/0"], out, -ACTIVATION_LIMIT, ACTIVATION_LIMIT, SIGNED)
-
-
-def penalties_shown(root) -> list[float]:
-    return [float(v) for v in root.locator('[data-role="penalties"] tbody tr').evaluate_all(
-        "(rows) => rows.map((row) => row.dataset.penalty)")]
-
-
-def check_labels_and_keyboard(page, explorer: str) -> None:
-    """Every control of the explorer is named and reached with the Tab key."""
-    selector = f'[data-explorer="{explorer}"] :is(input, select, button)'
-    unlabelled = page.evaluate("""(selector) => Array.from(document.querySelectorAll(selector)).filter((c) =>
-        !((c.labels && c.labels.length) || c.getAttribute('aria-label') || (c.tagName === 'BUTTON' && c.textContent.trim()))
-    ).map((c) => c.outerHTML)""", selector)
-    assert not unlabelled
-    count = page.locator(selector).count()
-    assert count > 0
-    page.locator("h1").click()
-    reached = set()
-    for _ in range(count + 5):
-        page.keyboard.press("Tab")
-        reached.add(page.evaluate("(selector) => Array.from(document.querySelectorAll(selector))"
-                                  ".indexOf(document.activeElement)", selector))
-    assert set(range(count)) <= reached
-
-
-def check_reflow(page, explorer: str) -> None:
-    """At 390 px nothing of the explorer sticks out and the page does not scroll sideways."""
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(100)
-    root = page.locator(f'[data-explorer="{explorer}"]')
-    box = root.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
-    sticking_out = root.evaluate("""(root) => Array.from(root.querySelectorAll('*')).filter((e) => {
-        const r = e.getBoundingClientRect();
-        return r.width > 0 && (r.left < 0 || r.right > document.documentElement.clientWidth + 0.5);
-    }).map((e) => e.tagName + '.' + e.className)""")
-    assert not sticking_out
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
-
-
-def check_axe(page) -> None:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `npm ci`")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("""async () => (await axe.run()).violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`)""")
-    assert not violations, "\n".join(violations)
-
-
-def open_page(browser, folder: Path, kind: str, request):
-    base = folder.as_uri() if kind == "file" else request.getfixturevalue("http_base")
-    watch = PageWatch(browser, base)
-    watch.open("index.html")
-    return watch
-
-
 # --- in Chromium ---------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -203,21 +82,12 @@ def folder(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def http_base(folder):
-    with serving(folder) as base:
-        yield base
-
-
 @pytest.fixture(params=["file", "http"])
 def opened(request, browser, folder):
     """The explorer's page from file:// or over http, outside requests blocked, no console errors."""
-    watch = open_page(browser, folder, request.param, request)
-    watch.page.locator('[data-explorer="maps"][data-state="ok"]').wait_for(timeout=20_000)
-    yield watch
-    problems = list(watch.problems)
-    watch.close()
-    assert not problems, "\n".join(problems)
+    with open_watched(browser, page_base(request, folder), ready='[data-explorer="maps"][data-state="ok"]',
+                      timeout=20_000) as watch:
+        yield watch
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +173,7 @@ def test_bad_input_gets_a_short_message(opened, text, says):
 
 @pytest.mark.browser
 def test_controls_are_labelled_and_reached_from_the_keyboard(opened):
-    check_labels_and_keyboard(opened.page, "maps")
+    check_labels_and_keyboard(opened.page, controls("maps"))
 
 
 @pytest.mark.browser
@@ -330,60 +200,24 @@ def test_a_new_digit_is_drawn_within_one_frame(opened):
         }
         return out;
     }""")
-    print(f"feature-map explorer, new digit: median {statistics.median(times):.2f} ms, max {max(times):.2f} ms")
-    assert statistics.median(times) < 16.7
+    assert_within_one_frame(times, "feature-map explorer, new digit")
 
 
 # --- in JupyterLab --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def lab(mnist_dir, tmp_path_factory):
-    root = tmp_path_factory.mktemp("lab")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in (
+    with notebook_server(tmp_path_factory.mktemp("lab"), "maps.ipynb", mnist_dir, (
         "from lenet5_lesson.explore import feature_map_explorer\nmaps = feature_map_explorer()\nmaps",
         "print('python sees', maps.index, maps.layer)",
         "maps.index = 8; maps.layer = 'output'",
-    )])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "maps.ipynb")
-    env = {"LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
-    with running_jupyter(root, root / "server.log", env) as found:
+    )) as found:
         yield found
-
-
-def run_cell(page, index: int) -> None:
-    """Run one cell with Shift+Enter, again if JupyterLab did not take the first press."""
-    cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
-    prompt = cell.locator(".jp-InputPrompt")
-    before = prompt.inner_text()
-    for _ in range(5):
-        cell.locator(".cm-content").click()
-        page.keyboard.press("Shift+Enter")
-        for _ in range(20):
-            if prompt.inner_text() not in (before, "[ ]:"):
-                return
-            page.wait_for_timeout(250)
-    pytest.fail(f"JupyterLab did not run cell {index}")
-
-
-def open_notebook(page, base: str, token: str, name: str) -> None:
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
-    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(timeout=120_000)
-    page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=120_000)
-
-
-def wait_for_output(page, index: int, text: str) -> None:
-    page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".jp-OutputArea-output", has_text=text).wait_for(
-        timeout=60_000)
 
 
 @pytest.mark.browser
 def test_in_jupyterlab_the_page_and_the_python_traitlets_follow_each_other(browser, lab, keras_outputs):
-    base, token = lab
-    watch = PageWatch(browser, base)
-    page = watch.page
-    try:
-        open_notebook(page, base, token, "maps.ipynb")
+    with notebook_in_lab(browser, lab, "maps.ipynb") as page:
         run_cell(page, 0)
         root = page.locator('.jp-OutputArea [data-explorer="maps"]')
         root.locator('[data-role="answer"]').wait_for(timeout=240_000)
@@ -395,7 +229,3 @@ def test_in_jupyterlab_the_page_and_the_python_traitlets_follow_each_other(brows
         root.locator('[data-role="label"]', has_text="Test digit 8:").wait_for(timeout=60_000)
         assert root.locator('[data-control="layer"] select').input_value() == "output"
         np.testing.assert_allclose(penalties_shown(root), keras_outputs[1][8]["output"], rtol=1e-3, atol=1e-3)
-        errors = [p for p in watch.problems if "lenet5" in p or "anywidget" in p or "uncaught" in p]
-        assert not errors, "\n".join(errors)
-    finally:
-        watch.close()

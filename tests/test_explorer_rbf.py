@@ -8,14 +8,15 @@ over the comm, and the page and the Python traitlets must follow each other.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
-from conftest import PageWatch, running_jupyter, serving, write_explorer_page
+from conftest import PageWatch, notebook_server, open_watched, page_base, write_explorer_page
+from explorer_checks import (
+    assert_within_one_frame, check_axe, check_labels_and_keyboard, check_reflow, notebook_in_lab, page_state,
+    run_cell, table_index, wait_for_output,
+)
 
 from lenet5_lesson import explore
 from lenet5_lesson.explorers.engine import SITE_DIGITS
@@ -23,27 +24,18 @@ from lenet5_lesson.explorers.rbf import RBFViewer, rbf_viewer
 
 ROOT = '[data-explorer="rbf"]'
 DIGITS = (0, 1, 7, 18, 99)
-
-
-@pytest.fixture(autouse=True)
-def _data(mnist_dir, monkeypatch):
-    monkeypatch.setenv("LENET5_MNIST_DIR", str(mnist_dir))
+pytestmark = pytest.mark.usefixtures("mnist_env")
 
 
 # --- Python side ------------------------------------------------------------------------------------------
 
-def _state(widget) -> dict:
-    html = widget._repr_mimebundle_()[0]["text/html"]
-    return json.loads(re.search(r"live\.staticModel\((\{.*?\})\)", html).group(1))
-
-
 def test_the_viewer_holds_its_digit_and_class_for_the_page():
     viewer = rbf_viewer(index=3, compare=7)
     assert isinstance(viewer, RBFViewer) and explore.rbf_viewer is rbf_viewer
-    assert _state(viewer) == {"index": 3, "compare": 7, "digit_count": SITE_DIGITS, "own_data": False}
+    assert page_state(viewer) == {"index": 3, "compare": 7, "digit_count": SITE_DIGITS, "own_data": False}
     viewer.compare = None  # back to the answer
     viewer.index = SITE_DIGITS - 1
-    assert _state(viewer)["compare"] is None and _state(viewer)["index"] == SITE_DIGITS - 1
+    assert page_state(viewer)["compare"] is None and page_state(viewer)["index"] == SITE_DIGITS - 1
     assert 'data-explorer="rbf"' in viewer._repr_mimebundle_()[0]["text/html"]
     assert not hasattr(explore, "rbf_viewer_static")
 
@@ -64,7 +56,7 @@ def test_the_viewer_checks_its_arguments(arguments, error, says):
 def test_traitlets_set_later_are_checked_against_the_digits_it_holds(mnist):
     _, (x_test, y_test) = mnist
     viewer = rbf_viewer(digits=(x_test[:5], y_test[:5]))
-    assert _state(viewer)["digit_count"] == 5 and _state(viewer)["lenet5_data"]["digits"]["count"] == 5
+    assert page_state(viewer)["digit_count"] == 5 and page_state(viewer)["lenet5_data"]["digits"]["count"] == 5
     viewer.index = 4
     with pytest.raises(ValueError, match="index=5 must be between 0 and 4"):
         viewer.index = 5
@@ -94,26 +86,10 @@ def keras_outputs(mnist):
     return out["F6"], out["output"], y_test[:SITE_DIGITS]
 
 
-@pytest.fixture(scope="module")
-def http_base(folder):
-    with serving(folder) as base:
-        yield base
-
-
-def _ready(watch) -> None:
-    watch.page.wait_for_function(f"document.querySelector('{ROOT}').dataset.state === 'ok'", timeout=30_000)
-
-
 @pytest.fixture(params=["file", "http"])
 def opened(request, browser, folder):
-    base = folder.as_uri() if request.param == "file" else request.getfixturevalue("http_base")
-    watch = PageWatch(browser, base)
-    watch.open("index.html")
-    _ready(watch)
-    yield watch
-    problems = list(watch.problems)
-    watch.close()
-    assert not problems, "\n".join(problems)
+    with open_watched(browser, page_base(request, folder), ready=f'{ROOT}[data-state="ok"]') as watch:
+        yield watch
 
 
 # What the viewer shows, read from the page: penalties (bar data), the answer, F6 and the compared centre.
@@ -143,9 +119,7 @@ def _digit_box(page):
 
 def _expected_colours(values, limit: float, table) -> list[int]:
     """values painted as live.paint does, RGBA bytes."""
-    last = len(table) - 1
-    steps = np.clip(np.round((np.asarray(values, dtype=float) + limit) / (2 * limit) * last), 0, last).astype(int)
-    return [c for i in steps for c in (*table[i], 255)]
+    return [c for i in table_index(values, -limit, limit, table) for c in (*table[i], 255)]
 
 
 def test_the_penalties_and_the_answer_are_keras_for_several_digits(opened, keras_outputs):
@@ -249,38 +223,18 @@ def test_a_page_without_the_network_says_so(browser, folder):
 
 
 def test_every_control_is_labelled_and_reached_by_the_keyboard(opened):
-    page = opened.page
-    selector = f"{ROOT} input, {ROOT} select, {ROOT} button"
-    unlabelled = page.evaluate("""(selector) => Array.from(document.querySelectorAll(selector)).filter(c =>
-        !((c.labels && c.labels.length) || c.getAttribute('aria-label'))).map(c => c.outerHTML)""", selector)
-    assert not unlabelled
-    count = page.locator(selector).count()
-    assert count == 13  # slider, box, menu and the ten bitmaps
-    page.locator("h1").click()
-    reached = set()
-    for _ in range(count + 3):
-        page.keyboard.press("Tab")
-        reached.add(page.evaluate("(s) => Array.from(document.querySelectorAll(s)).indexOf(document.activeElement)",
-                                  selector))
-    assert set(range(count)) <= reached
+    # slider, box, menu and the ten bitmaps
+    check_labels_and_keyboard(opened.page, f"{ROOT} input, {ROOT} select, {ROOT} button", count=13, spare_tabs=3,
+                              button_text=False)
 
 
 def test_it_reflows_at_390_pixels_and_has_no_serious_accessibility_violation(opened):
     page = opened.page
-    axe = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
-    page.add_script_tag(content=axe.read_text(encoding="utf-8"))
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 844})
         page.wait_for_timeout(100)
-        violations = page.evaluate(f"""async () => (await axe.run(document.querySelector('{ROOT}'))).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help)""")
-        assert not violations, (width, violations)
-    sticking_out = page.locator(ROOT).evaluate("""(root) => Array.from(root.querySelectorAll('*')).filter(e => {
-        const r = e.getBoundingClientRect();
-        return r.width > 0 && (r.left < 0 || r.right > document.documentElement.clientWidth + 0.5);
-    }).map(e => e.tagName + '.' + e.getAttribute('class'))""")
-    assert not sticking_out
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        check_axe(page, within=ROOT)
+    check_reflow(page, "rbf")
 
 
 def test_a_move_is_drawn_within_one_frame(opened):
@@ -302,54 +256,35 @@ def test_a_move_is_drawn_within_one_frame(opened):
             root.getBoundingClientRect();
             out.push(performance.now() - start);
         }}
-        out.sort((a, b) => a - b);
-        return [out[Math.floor(out.length / 2)], out[out.length - 1]];
+        return out;
     }}""")
-    print(f"rbf redraw: median {times[0]:.2f} ms, max {times[1]:.2f} ms")
-    assert times[0] < 16.7
+    assert_within_one_frame(times, "rbf redraw")
 
 
 # --- JupyterLab -------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def lab(mnist_dir, tmp_path_factory):
-    root = tmp_path_factory.mktemp("lab")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in (
+    with notebook_server(tmp_path_factory.mktemp("lab"), "rbf.ipynb", mnist_dir, (
         "from lenet5_lesson.explore import rbf_viewer\nviewer = rbf_viewer()\nviewer",
         "print('python sees', viewer.index, viewer.compare)",
         "viewer.index = 1",
-    )])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "rbf.ipynb")
-    env = {"LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
-    with running_jupyter(root, root / "server.log", env) as found:
+    )) as found:
         yield found
 
 
 def test_in_jupyterlab_the_page_and_the_python_traitlets_follow_each_other(browser, lab):
-    from test_live_explorers import _run_cell, _wait_for_output
-
-    base, token = lab
-    watch = PageWatch(browser, base)
-    page = watch.page
-    try:
-        page.goto(f"{base}/lab/tree/rbf.ipynb?token={token}")
-        page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(timeout=120_000)
-        page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=120_000)
-        _run_cell(page, 0)
+    with notebook_in_lab(browser, lab, "rbf.ipynb") as page:
+        run_cell(page, 0)
         viewer = page.locator(f".jp-OutputArea {ROOT}")
         viewer.locator('[data-role="verdict"]', has_text="Label 7, answer 7").wait_for(timeout=240_000)
         # In the page -> Python.
         viewer.locator('[data-control="index"] input[type="text"]').fill("18")
         viewer.locator('button[data-class="4"]').click()
-        _run_cell(page, 1)
-        _wait_for_output(page, 1, "python sees 18 4")
+        run_cell(page, 1)
+        wait_for_output(page, 1, "python sees 18 4")
         # Python -> the page.
-        _run_cell(page, 2)
+        run_cell(page, 2)
         viewer.locator('[data-role="verdict"]', has_text="Label 2, answer 2").wait_for(timeout=60_000)
         assert viewer.locator('[data-control="index"] input[type="range"]').input_value() == "1"
         assert viewer.locator('button[data-class="4"]').get_attribute("aria-pressed") == "true"
-        errors = [p for p in watch.problems if "lenet5" in p or "anywidget" in p or "uncaught" in p]
-        assert not errors, "\n".join(errors)
-    finally:
-        watch.close()

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from conftest import ROOT, running_jupyter, tool
+from conftest import ROOT, USE_LOCAL_SERVER, tool
 
 colab_cell = tool("colab_cell")
 
@@ -114,31 +114,11 @@ def test_readme_installs_from_the_configured_repository():
     assert named == {(URL, BRANCH)}, f"README.md names {named}; _config.yml says {URL}@{BRANCH}"
 
 
-@pytest.fixture(scope="module")
-def jupyter_server(mnist_dir, tmp_path_factory):
-    """A Jupyter server on 127.0.0.1 that serves this checkout, as Binder would serve the repository."""
-    log = tmp_path_factory.mktemp("jupyter") / "server.log"
-    with running_jupyter(ROOT, log, {"LENET5_MNIST_DIR": str(mnist_dir)}, "--ServerApp.allow_origin=*") as found:
-        yield found
-
-
-# Points thebe at the local server instead of mybinder.org; everything else is the page as built.
-_USE_LOCAL_SERVER = """([base, token]) => {
-    const own = Object.getOwnPropertyDescriptor(window, 'thebelab');
-    Object.defineProperty(window, 'thebelab', {configurable: true, get: own.get, set(value) {
-        own.set(value);
-        const bootstrap = value.bootstrap;
-        value.bootstrap = (options = {}) => bootstrap({...options, useBinder: false, serverSettings: {
-            baseUrl: base, wsUrl: base.replace('http', 'ws'), token: token, appendToken: true}});
-    }});
-}"""
-
-
 def test_live_code_runs_the_chapter_and_its_explorer_in_the_page(watch, jupyter_server):
     base, token = jupyter_server
     watch.allowed.add(urlsplit(base).netloc)
     watch.open("book/04_c1.html")
-    watch.page.evaluate(_USE_LOCAL_SERVER, [base, token])
+    watch.page.evaluate(USE_LOCAL_SERVER, [base, token])
     watch.page.locator(".dropdown-launch-buttons button").first.click()
     watch.page.locator("button.btn-launch-thebe").click()
     # Not the button's "server-ready", which comes before the kernel: a run asked for then never starts.

@@ -18,11 +18,13 @@ import itertools
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import nbformat
 import numpy as np
 import pytest
-from conftest import PageWatch, running_jupyter, serving, write_explorer_page
-from test_launch import _USE_LOCAL_SERVER, jupyter_server  # noqa: F401 - the local server thebe runs on
+from conftest import USE_LOCAL_SERVER, PageWatch, notebook_server, open_watched, page_base, write_explorer_page
+from explorer_checks import (
+    assert_within_one_frame, check_keyboard_reach, check_labels, check_reflow, notebook_in_lab, run_cell,
+    wait_for_output,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,33 +51,18 @@ def folder(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def http_base(folder):
-    with serving(folder) as base:
-        yield base
-
-
 @pytest.fixture(params=["file", "http"])
 def opened(request, browser, folder):
     """The page of both explorers, from file:// or over http, outside requests blocked and counted."""
-    base = folder.as_uri() if request.param == "file" else request.getfixturevalue("http_base")
-    watch = PageWatch(browser, base)
-    watch.open("index.html")
-    yield watch
-    problems = list(watch.problems)
-    watch.close()
-    assert not problems, "\n".join(problems)
+    with open_watched(browser, page_base(request, folder)) as watch:
+        yield watch
 
 
 @pytest.fixture(scope="module")
 def shape_page(browser, folder):
     """One page kept open for the many settings of the agreement tests."""
-    watch = PageWatch(browser, folder.as_uri())
-    watch.open("index.html")
-    yield watch
-    problems = list(watch.problems)
-    watch.close()
-    assert not problems, "\n".join(problems)
+    with open_watched(browser, folder.as_uri()) as watch:
+        yield watch
 
 
 def _text(page, explorer: str, role: str) -> str:
@@ -312,16 +299,17 @@ def test_padding_may_be_zero_but_not_negative(opened):
 
 
 def test_two_explorers_on_one_page_keep_their_own_state(browser, folder):
-    watch = PageWatch(browser, folder.as_uri())
-    watch.open("twice.html")
+    with open_watched(browser, folder.as_uri(), "twice.html") as watch:
+        _check_two_explorers(watch)
+
+
+def _check_two_explorers(watch) -> None:
     outputs = watch.page.locator('[data-explorer="shape"] [data-role="output"]')
     assert outputs.all_inner_texts() == ["Output: 28 × 28", "Output: 8 × 8"]
     watch.page.locator('[data-explorer="shape"]').nth(1).locator('[data-control="k"] input[type="text"]').fill("5")
     assert outputs.all_inner_texts() == ["Output: 28 × 28", "Output: 6 × 6"]
     ids = watch.page.evaluate("() => Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
     assert len(ids) == len(set(ids))
-    assert not watch.problems, "\n".join(watch.problems)
-    watch.close()
 
 
 def _f_of_one(page) -> str:
@@ -371,42 +359,20 @@ def test_bad_squash_input_gets_a_short_message(opened, text, says):
     assert _state(page, "squash") == "ok" and _f_of_one(page).endswith(f"{1.5 * np.tanh(paper.SQUASH_S):.4f}")
 
 
+CONTROLS = "[data-explorer] input, [data-explorer] select, [data-explorer] button"
+
+
 def test_every_control_has_a_label(opened):
-    unlabelled = opened.page.evaluate("""() => Array.from(document.querySelectorAll(
-        '[data-explorer] input, [data-explorer] select, [data-explorer] button')).filter(c => {
-            const named = (c.labels && c.labels.length) || c.getAttribute('aria-label') || (c.tagName === 'BUTTON' && c.textContent.trim());
-            return !named;
-        }).map(c => c.outerHTML)""")
-    assert not unlabelled
+    check_labels(opened.page, CONTROLS)
 
 
 def test_the_keyboard_reaches_every_control(opened):
-    page = opened.page
-    controls = page.locator("[data-explorer] input, [data-explorer] select, [data-explorer] button").count()
-    reached = set()
-    page.locator("h1").click()
-    for _ in range(controls + 5):
-        page.keyboard.press("Tab")
-        reached.add(page.evaluate("() => document.activeElement.closest('[data-explorer]') ? "
-                                  "Array.from(document.querySelectorAll('[data-explorer] input, [data-explorer] select, "
-                                  "[data-explorer] button')).indexOf(document.activeElement) : -1"))
-    assert set(range(controls)) <= reached
+    check_keyboard_reach(opened.page, CONTROLS)
 
 
 @pytest.mark.parametrize("explorer", ["shape", "squash"])
 def test_the_explorers_reflow_at_390_pixels(opened, explorer):
-    page = opened.page
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(100)
-    root = page.locator(f'[data-explorer="{explorer}"]')
-    box = root.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
-    sticking_out = root.evaluate("""(root) => Array.from(root.querySelectorAll('*')).filter(e => {
-        const r = e.getBoundingClientRect();
-        return r.width > 0 && (r.left < 0 || r.right > document.documentElement.clientWidth + 0.5);
-    }).map(e => e.tagName + '.' + e.className)""")
-    assert not sticking_out
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    check_reflow(opened.page, explorer)
 
 
 def test_a_move_is_drawn_within_one_frame(opened):
@@ -423,9 +389,9 @@ def test_a_move_is_drawn_within_one_frame(opened):
                 out.push(performance.now() - start);
             }
         }
-        return out.sort((a, b) => a - b)[Math.floor(out.length / 2)];
+        return out;
     }""")
-    assert times < 16.7
+    assert_within_one_frame(times, "shape and squash explorers")
 
 
 # --- the same JavaScript as a widget in JupyterLab, against a live kernel ---------------------------------
@@ -433,67 +399,34 @@ def test_a_move_is_drawn_within_one_frame(opened):
 @pytest.fixture(scope="module")
 def lab(mnist_dir, tmp_path_factory):
     """JupyterLab on 127.0.0.1, serving a folder with one notebook that displays both explorers."""
-    root = tmp_path_factory.mktemp("lab")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in (
+    with notebook_server(tmp_path_factory.mktemp("lab"), "live.ipynb", mnist_dir, (
         "from lenet5_lesson.explore import shape_calculator, squashing_explorer\ncalc = shape_calculator()\ncalc",
         "print('python sees', calc.n, calc.k)",
         "calc.k = 3",
         "squash = squashing_explorer()\nsquash",
         "print('python sees amplitude', squash.amplitude)",
         "squash.slope = 1.5",
-    )])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "live.ipynb")
-    log = root / "server.log"
-    env = {"LENET5_MNIST_DIR": str(mnist_dir), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
-    with running_jupyter(root, log, env) as found:
+    )) as found:
         yield found
 
 
-def _run_cell(page, index: int) -> None:
-    """Run one cell with Shift+Enter, again if JupyterLab did not take the first press (its prompt stays empty)."""
-    cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
-    prompt = cell.locator(".jp-InputPrompt")
-    before = prompt.inner_text()
-    for _ in range(5):
-        cell.locator(".cm-content").click()
-        page.keyboard.press("Shift+Enter")
-        for _ in range(20):
-            if prompt.inner_text() not in (before, "[ ]:"):
-                return
-            page.wait_for_timeout(250)
-    pytest.fail(f"JupyterLab did not run cell {index}")
-
-
-def _wait_for_output(page, index: int, text: str) -> None:
-    page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".jp-OutputArea-output", has_text=text).wait_for(
-        timeout=60_000)
-
-
 def test_in_jupyterlab_the_page_and_the_python_traitlets_follow_each_other(browser, lab):
-    base, token = lab
-    watch = PageWatch(browser, base)
-    page = watch.page
-    try:
-        page.goto(f"{base}/lab/tree/live.ipynb?token={token}")
-        page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for(timeout=120_000)
-        # The kernel must be up before a cell is run, or Shift+Enter is lost.
-        page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=120_000)
-        _run_cell(page, 0)
+    with notebook_in_lab(browser, lab, "live.ipynb", screenshot="live_explorers_lab.png") as page:
+        run_cell(page, 0)
         shape = page.locator('.jp-OutputArea [data-explorer="shape"]')
         shape.locator('[data-role="output"]', has_text="28 × 28").wait_for(timeout=240_000)
         # In the page -> Python.
         shape.locator('[data-control="n"] input[type="text"]').fill("20")
         assert shape.locator('[data-role="output"]').inner_text() == "Output: 16 × 16"
-        _run_cell(page, 1)
-        _wait_for_output(page, 1, "python sees 20 5")
+        run_cell(page, 1)
+        wait_for_output(page, 1, "python sees 20 5")
         # Python -> the page.
-        _run_cell(page, 2)
+        run_cell(page, 2)
         shape.locator('[data-role="output"]', has_text="18 × 18").wait_for(timeout=60_000)
         assert shape.locator('[data-control="k"] input[type="text"]').input_value() == "3"
         assert shape.locator('[data-control="k"] input[type="range"]').input_value() == "3"
 
-        _run_cell(page, 3)
+        run_cell(page, 3)
         squash = page.locator('.jp-OutputArea [data-explorer="squash"]')
         squash.locator('[data-role="f-of-one"]', has_text="1.0000").wait_for(timeout=60_000)
         slider = squash.locator('[data-control="amplitude"] input[type="range"]')
@@ -501,17 +434,10 @@ def test_in_jupyterlab_the_page_and_the_python_traitlets_follow_each_other(brows
         page.keyboard.press("ArrowLeft")
         moved = float(squash.locator('[data-control="amplitude"] input[type="text"]').input_value())
         assert moved == pytest.approx(1.71)
-        _run_cell(page, 4)
-        _wait_for_output(page, 4, "python sees amplitude 1.71")
-        _run_cell(page, 5)
+        run_cell(page, 4)
+        wait_for_output(page, 4, "python sees amplitude 1.71")
+        run_cell(page, 5)
         squash.locator('[data-role="f-of-one"]', has_text=f"{1.71 * np.tanh(1.5):.4f}").wait_for(timeout=60_000)
-        explorer_errors = [p for p in watch.problems if "lenet5" in p or "anywidget" in p or "uncaught" in p]
-        assert not explorer_errors, "\n".join(explorer_errors)
-    finally:
-        shots = Path(__file__).resolve().parents[1] / "_build" / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / "live_explorers_lab.png"))
-        watch.close()
 
 
 def test_the_live_code_button_runs_the_explorer_as_a_widget_from_the_books_own_scripts(watch, jupyter_server):
@@ -520,7 +446,7 @@ def test_the_live_code_button_runs_the_explorer_as_a_widget_from_the_books_own_s
     watch.open("book/04_c1.html")
     static = watch.page.locator('[data-explorer="squash"]')
     assert static.count() == 1 and static.get_attribute("id"), "the page should show the static face first"
-    watch.page.evaluate(_USE_LOCAL_SERVER, [base, token])
+    watch.page.evaluate(USE_LOCAL_SERVER, [base, token])
     watch.page.locator(".dropdown-launch-buttons button").first.click()
     watch.page.locator("button.btn-launch-thebe").click()
     # Not the button's "server-ready", which comes before the kernel: a run asked for then never starts.
