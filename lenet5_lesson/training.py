@@ -13,7 +13,6 @@ import io
 import json
 import os
 import sys
-import time
 import tokenize
 import warnings
 from dataclasses import dataclass, field
