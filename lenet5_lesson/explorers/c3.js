@@ -5,7 +5,7 @@
  * The trained network has one 5x5 kernel per connection of Table I (C3.kernel (5, 5, 60), pairs in
  * Table I's order). For another table the kernel is rebuilt: a connection of Table I keeps its
  * trained kernel, a new one was never trained and gets zeros, so it counts as parameters but adds
- * nothing to the maps. lenet5.network then runs the whole network with that table and kernel.
+ * nothing to the maps. data.network(weights, paper) then runs the whole network with that table and kernel.
  */
 
 const S2_MAPS = 6;
@@ -61,12 +61,6 @@ const thousands = (n) => n.toLocaleString("en-GB");
 const sameTable = (a, b) => a.length === b.length
   && a.every((inputs, o) => inputs.length === b[o].length && inputs.every((i, k) => i === b[o][k]));
 
-/** Four decimals with a real minus sign, and no "−0.0000". */
-function fixed(x) {
-  const text = x.toFixed(4);
-  return (text === "-0.0000" ? "0.0000" : text).replace("-", "−");
-}
-
 /** A CSS gradient of a colour table, for the legend. */
 const gradient = (table) => `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => {
   const [r, g, b] = table[Math.round(t * (table.length - 1))];
@@ -91,15 +85,10 @@ function rewiredC3(trained, layout, table) {
   return {kernel, bias: trained.bias};
 }
 
-function addStyle(doc) {
-  if (doc.getElementById(STYLE_ID)) return;
-  doc.head.append(live.element("style", {id: STYLE_ID, text: CSS}));
-}
-
 function render({model, el}) {
-  const {element} = live;
+  const {element, fixed} = live;
   const cleanups = [];
-  addStyle(el.ownerDocument);
+  live.addStyle(STYLE_ID, CSS);
   el.classList.add("lenet5-c3");
   const paperTable = model.get("paper_table");
   const inPaper = (i, o) => paperTable[o].includes(i);
@@ -176,7 +165,6 @@ function render({model, el}) {
     c3Maps.append(c3Figures[o]);
   }
   const mapLegend = element("p", {className: "lenet5-live-legend", "data-role": "map-legend"});
-  const loading = element("p", {"data-role": "loading", text: "Loading the trained network…"});
   const mapsBox = element("div", {hidden: true}, [
     controlBox, problem,
     element("div", {className: "lenet5-live-row"}, [
@@ -184,7 +172,7 @@ function render({model, el}) {
       element("div", {className: "lenet5-live-text"}, [
         prediction, element("h4", {text: "Input: the 6 maps of S2"}), s2Maps])]),
     element("h4", {text: "The 16 maps of C3 with this table"}), c3Maps, mapLegend]);
-  el.append(presetBar, wrap, text, loading, mapsBox);
+  el.append(presetBar, wrap, text, mapsBox);
 
   const table = () => model.get("table");
 
@@ -297,7 +285,7 @@ function render({model, el}) {
     }
     const now = table();
     const weights = Object.assign({}, data.weights, {C3: rewiredC3(data.weights.C3, data.paper.c3_table, now)});
-    const net = data.lenet5.network(weights, Object.assign({}, data.paper, {c3_table: now}));
+    const net = data.network(weights, Object.assign({}, data.paper, {c3_table: now}));
     const out = net.forward(base.pixels);
     let read = 0;
     for (let d = 1; d < 10; d++) if (out.output[d] < out.output[read]) read = d;
@@ -309,8 +297,7 @@ function render({model, el}) {
     const biasOutputs = [];
     for (let o = 0; o < C3_MAPS; o++) {
       const bias = data.weights.C3.bias[o];
-      // Not lenet5.squash, which reads the page's own weights script; a kernel's page has none.
-      biasOutputs.push([bias, data.paper.squash_a * Math.tanh(data.paper.squash_s * bias)]);
+      biasOutputs.push([bias, data.squash(bias)]);
       live.paint(c3Canvases[o], out.C3, {table: data.style.signed, low: -limit, high: limit, channels: C3_MAPS,
                                          channel: o});
       const lost = paperTable[o].filter((i) => !now[o].includes(i)).length;
@@ -332,29 +319,22 @@ function render({model, el}) {
     else listRemarks(null);
   }
 
-  el.dataset.state = "loading";
   live.listen(model, "change:table", redraw, cleanups);
   redraw();
-  live.networkData(model).then((loaded) => {
+  // The table and its counts work while the network loads, and without it; "status" is the table's.
+  live.withNetwork({model, el, cleanups, role: "loading"}, (loaded) => {
     data = loaded;
     paperNet = data.network();
     limit = data.style.activation_limit;
-    digitControl = live.numberControl({model, name: "index", label: "test digit", integer: true, low: 0,
-                                       high: data.digits.count - 1, slider: [0, data.digits.count - 1, 1],
-                                       onStatus: drawMaps, cleanups});
+    digitControl = live.digitControl({model, data, onStatus: drawMaps, cleanups});
     controlBox.append(digitControl.element);
     mapLegend.replaceChildren(`Maps on the fixed range of the squashing function, ±${limit}:`,
       element("span", {className: "lenet5-c3-bar", style: `background:${gradient(data.style.signed)}`}),
       "blue negative, white 0, red positive. The digit on the input range, from "
       + `${fixed(data.paper.background)} (white) to ${fixed(data.paper.ink)} (black).`);
-    loading.remove();
     mapsBox.hidden = false;
     live.listen(model, "change:index", drawMaps, cleanups);
     drawMaps();
-  }, (err) => {
-    el.dataset.state = "unavailable";
-    loading.textContent = err.message;
-    loading.className = "lenet5-live-problem";
   });
   return () => cleanups.forEach((undo) => undo());
 }

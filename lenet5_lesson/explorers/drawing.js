@@ -109,18 +109,7 @@ const EMPTY = "Nothing drawn yet: draw a digit in the box, or load an example.";
 function render({model, el}) {
   const {element} = live;
   const cleanups = [];
-  el.dataset.state = "loading";
-  const status = element("p", {"data-role": "status", "aria-live": "polite", text: "Loading the trained network…"});
-  el.append(status);
-  let stopped = false;
-
-  live.networkData(model).then((data) => {
-    if (!stopped) build(data);
-  }).catch((err) => {
-    el.dataset.state = "unavailable";
-    status.className = "lenet5-live-problem";
-    status.textContent = err.message;
-  });
+  live.withNetwork({model, el, cleanups}, build);
 
   function build(data) {
     const net = data.network();
@@ -156,7 +145,6 @@ function render({model, el}) {
     const sections = networkView.LAYERS.filter((name) => name !== "output")
       .map((name) => networkView.section(data, name, true));
     const maps = element("div", {"data-role": "maps"}, [...sections.map((s) => s.element), networkView.legend(data)]);
-    status.remove();
     el.append(element("div", {className: "lenet5-live-row"}, [drawingSide, reading]), maps);
 
     const context = pad.getContext("2d");
@@ -274,8 +262,5 @@ function render({model, el}) {
     follow();
   }
 
-  return () => {
-    stopped = true;
-    cleanups.forEach((undo) => undo());
-  };
+  return () => cleanups.forEach((undo) => undo());
 }

@@ -15,12 +15,6 @@ const STEP = 0.1; // what the up and down arrows add to a box
 const LEVEL = 0.9; // "levelled off": f(a) within 10 % of its limit A
 const MARK = "#d62728";
 
-/** Two or four decimals, with a real minus sign and without "-0.00". */
-function fixed(x, digits) {
-  const text = x.toFixed(digits);
-  return (/^-0\.0*$/.test(text) ? text.slice(1) : text).replace("-", "−");
-}
-
 /** The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at least x: a half-range. */
 function roundUp(x) {
   const power = 10 ** Math.floor(Math.log10(x));
@@ -42,20 +36,12 @@ function weightedSums(input, weights, bias, out) {
 }
 
 function render({model, el}) {
-  const {element} = live;
+  const {element, fixed} = live;
   const cleanups = [];
-  let alive = true;
-  cleanups.push(() => { alive = false; });
-  el.dataset.state = "loading";
-  el.append(element("p", {"data-role": "loading", text: "Loading the trained network…"}));
-  live.networkData(model).then((data) => { if (alive) build(data); }, (err) => {
-    if (!alive) return;
-    el.dataset.state = "unavailable";
-    el.replaceChildren(element("p", {className: "lenet5-live-problem", "data-role": "problem", text: err.message}));
-  });
+  live.withNetwork({model, el, cleanups, role: "loading"}, build);
 
   function build(data) {
-    const {paper, style} = data;
+    const {paper, style, squash} = data;
     const A = paper.squash_a;
     const level = Math.atanh(LEVEL) / paper.squash_s;
     const net = data.network();
@@ -64,12 +50,10 @@ function render({model, el}) {
       Array.from({length: SIDE * SIDE}, (_, t) => data.weights.C1.kernel[t * 6 + m]),
       data.weights.C1.bias[m]]);
     const kernels = new Map([...(model.get("hand_kernels") || []), ...trained].map(([name, w, b]) => [name, {w, b}]));
-    const count = data.digits.count;
 
     // Controls: the digit, the menu of kernels, and the 25 weight boxes with the bias.
     const controlBox = element("div", {className: "lenet5-live-controls"});
-    const digit = live.numberControl({model, name: "index", label: "test digit", integer: true, low: 0,
-                                      high: count - 1, slider: [0, count - 1, 1], onStatus: () => redraw(), cleanups});
+    const digit = live.digitControl({model, data, onStatus: () => redraw(), cleanups});
     const menuId = live.uid("kernel");
     const menu = element("select", {id: menuId, "data-role": "menu"});
     const own = element("option", {value: "", text: "your own (edited)"});
@@ -292,7 +276,7 @@ function render({model, el}) {
       weightedSums(pixels, weights, bias, a);
       let low = Infinity, high = -Infinity, flat = 0;
       for (let i = 0; i < a.length; i++) {
-        f[i] = A * Math.tanh(paper.squash_s * a[i]);
+        f[i] = squash(a[i]);
         low = Math.min(low, a[i]);
         high = Math.max(high, a[i]);
         if (Math.abs(a[i]) >= level) flat++;
@@ -303,12 +287,12 @@ function render({model, el}) {
       sums.canvas.dataset.range = String(range);
       sums.legend.textContent = `28×28, from ${fixed(low, 2)} to ${fixed(high, 2)}; drawn on −${range} to ${range}, `
         + "blue negative, white 0, red positive.";
-      squashed.legend.textContent = `28×28, from ${fixed(A * Math.tanh(paper.squash_s * low), 2)} to `
-        + `${fixed(A * Math.tanh(paper.squash_s * high), 2)}; drawn on −${A} to ${A}, the limits of f.`;
+      squashed.legend.textContent = `28×28, from ${fixed(squash(low), 2)} to ${fixed(squash(high), 2)}; drawn on `
+        + `−${A} to ${A}, the limits of f.`;
       sums.canvas.setAttribute("aria-label", `The kernel's weighted sums over the digit, from ${fixed(low, 2)} to `
         + `${fixed(high, 2)}.`);
-      squashed.canvas.setAttribute("aria-label", `The same sums after squashing, from ${fixed(A * Math.tanh(
-        paper.squash_s * low), 2)} to ${fixed(A * Math.tanh(paper.squash_s * high), 2)}.`);
+      squashed.canvas.setAttribute("aria-label", `The same sums after squashing, from ${fixed(squash(low), 2)} to `
+        + `${fixed(squash(high), 2)}.`);
       levelled.textContent = `${flat} of the ${OUT * OUT} units have |a| ≥ ${fixed(level, 2)}, where f(a) is within `
         + `${Math.round(100 * (1 - LEVEL))} % of ±${A}: there the squashing has levelled off, and a larger sum `
         + "hardly changes the output.";

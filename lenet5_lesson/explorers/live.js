@@ -23,14 +23,26 @@
  *   live.numberControl({...})               -> a labelled slider and text box for one number
  *   live.parseInteger / live.parseNumber    -> {value} or {error}: the rules of lenet5_lesson.checks
  *   live.listen(model, event, callback, cleanups) -> model.on, remembered for the cleanup
+ *   live.uid(what)                          -> an id no other element of the page has
+ *   live.fixed(x, digits = 4)               -> x with `digits` decimals and a real minus sign, never "−0.00"
+ *   live.addStyle(id, css)                  -> the explorer's own CSS, added once to the explorer's document
+ *                                              (the shared CSS below already hides any [hidden] element)
  *
  * Explorers that run LeNet-5 (NetworkExplorer in live.py; engine.js is then in scope before the
  * explorer's file, and window.lenet5 exists) also have
- *   live.networkData(model) -> a promise of {lenet5, weights, paper, style, digits, network(weights),
- *                              copyWeights()}: the shipped network and the book's test digits from the
- *                              page's _static, or what the Python object holds (its own model or digits,
- *                              or in a live kernel, where there is no _static, everything), sent over
- *                              the widget's comm; rejected with a reader's message if neither comes
+ *   live.networkData(model) -> a promise of {lenet5, weights, paper, style, digits, network(weights, paper),
+ *                              squash(a), copyWeights()}: the shipped network and the book's test digits
+ *                              from the page's _static, or what the Python object holds (its own model or
+ *                              digits, or in a live kernel, where there is no _static, everything), sent
+ *                              over the widget's comm; rejected with a reader's message if neither comes.
+ *                              network() runs these weights and paper, or others given; squash is f(a) of
+ *                              this paper (lenet5.squash reads the page's own weights, which a kernel lacks)
+ *   live.withNetwork({model, el, cleanups, role}, build) -> says "Loading the trained network…" (data-state
+ *                              "loading", a paragraph data-role=role, "status" unless given, appended to el),
+ *                              then removes it and calls build(data) unless the view is gone; if no network
+ *                              comes, data-state "unavailable" and the reason in that paragraph, in an
+ *                              element data-role="problem" (the role of every explorer's problems)
+ *   live.digitControl({model, data, onStatus, cleanups}) -> the "test digit" numberControl of `index`
  *   live.mapCanvas(height, width, attributes) -> a canvas of one pixel per unit, drawn crisp at any size
  *   live.paint(canvas, values, {table, low, high, channels, channel}) -> values coloured from a table
  *                              of the book's convention (style.signed or style.ink); NaN painted grey
@@ -45,6 +57,8 @@ const live = (() => {
   background: #fff; border: 1px solid #d0d0d0; border-radius: 6px; padding: 12px; margin: 6px 0;
   max-width: 780px; box-sizing: border-box; text-align: left; }
 .lenet5-live *, .lenet5-live *::before, .lenet5-live *::after { box-sizing: border-box; }
+/* A class that sets display (or a book theme's rule for figures) would show an element the explorer hid. */
+.lenet5-live [hidden] { display: none !important; }
 .lenet5-live p { margin: 0 0 6px 0; }
 .lenet5-live-controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 320px), 1fr));
   gap: 4px 20px; margin-bottom: 8px; }
@@ -103,18 +117,19 @@ const live = (() => {
    * may run the module in another frame (thebe does) and hand it an element of the page. */
   let page = typeof document === "undefined" ? null : document;
 
-  function addStyle() {
-    if (page.getElementById(STYLE_ID)) return;
+  /** A style element with this id in the explorer's document, unless one is there: once for all its explorers. */
+  function addStyle(id, css) {
+    if (page.getElementById(id)) return;
     const style = page.createElement("style");
-    style.id = STYLE_ID;
-    style.textContent = CSS;
+    style.id = id;
+    style.textContent = css;
     page.head.appendChild(style);
   }
 
   /** Make `el` the explorer's root and draw the explorer in it; what render returns is the cleanup. */
   function start({model, el}, render) {
     page = el.ownerDocument;
-    addStyle();
+    addStyle(STYLE_ID, CSS);
     el.replaceChildren();
     el.classList.add("lenet5-live");
     el.dataset.explorer = EXPLORER; // eslint-disable-line no-undef -- live.py defines it first
@@ -144,6 +159,12 @@ const live = (() => {
   function listen(model, event, callback, cleanups) {
     model.on(event, callback);
     cleanups.push(() => model.off(event, callback));
+  }
+
+  /** Decimals as the book prints them: "−" rather than "-", and a negative number too small to show printed as 0. */
+  function fixed(x, digits = 4) {
+    const text = x.toFixed(digits);
+    return (/^-0\.?0*$/.test(text) ? text.slice(1) : text).replace("-", "−");
   }
 
   const shown = (text) => (text.length > 12 ? `${text.slice(0, 12)}…` : text);
@@ -299,8 +320,38 @@ const live = (() => {
       }
       return copy;
     };
+    const {squash_a: A, squash_s: S} = decoded.paper;
     return {lenet5: engine, ...decoded, digits, copyWeights,
-            network: (weights) => engine.network(weights || decoded.weights, decoded.paper)};
+            network: (weights, paper) => engine.network(weights || decoded.weights, paper || decoded.paper),
+            squash: (a) => A * Math.tanh(S * a)};
+  }
+
+  const LOADING = "Loading the trained network…";
+
+  function withNetwork({model, el, cleanups, role = "status"}, build) {
+    let gone = false; // the view may go away before the network arrives
+    cleanups.push(() => { gone = true; });
+    el.dataset.state = "loading";
+    const status = element("p", {"data-role": role, "aria-live": "polite", text: LOADING});
+    el.append(status);
+    networkData(model).then((data) => {
+      if (gone) return;
+      status.remove();
+      build(data);
+    }, (err) => {
+      if (gone) return;
+      el.dataset.state = "unavailable";
+      status.className = "lenet5-live-problem";
+      // The paragraph keeps its role, and the reason is also where an explorer's problems are found.
+      status.replaceChildren(element("span", {"data-role": "problem", text: err.message}));
+    });
+  }
+
+  /** Which test digit (the model's `index`) an explorer that runs the network is shown. */
+  function digitControl({model, data, onStatus, cleanups}) {
+    const last = data.digits.count - 1;
+    return numberControl({model, name: "index", label: "test digit", integer: true, low: 0, high: last,
+                          slider: [0, last, 1], onStatus, cleanups});
   }
 
   function mapCanvas(height, width, attributes) {
@@ -328,6 +379,6 @@ const live = (() => {
     context.putImageData(image, 0, 0);
   }
 
-  return {staticModel, start, element, listen, numberControl, parseInteger, parseNumber, uid, networkData, mapCanvas,
-          paint};
+  return {staticModel, start, element, listen, numberControl, parseInteger, parseNumber, uid, fixed, addStyle,
+          networkData, withNetwork, digitControl, mapCanvas, paint};
 })();

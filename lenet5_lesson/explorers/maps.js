@@ -10,25 +10,11 @@ const MENU = {C1: "C1", S2: "S2", C3: "C3", S4: "S4", C5: "C5", F6: "F6", output
 function render({model, el}) {
   const {element} = live;
   const cleanups = [];
-  el.dataset.state = "loading";
-  const status = element("p", {"data-role": "status", "aria-live": "polite", text: "Loading the trained network…"});
-  el.append(status);
-  let stopped = false;
-
-  live.networkData(model).then((data) => {
-    if (!stopped) build(data);
-  }).catch((err) => {
-    el.dataset.state = "unavailable";
-    status.className = "lenet5-live-problem";
-    status.textContent = err.message;
-  });
+  live.withNetwork({model, el, cleanups}, build);
 
   function build(data) {
     const net = data.network();
-    const count = data.digits.count;
-    const digitControl = live.numberControl({model, name: "index", label: "test digit", integer: true, low: 0,
-                                             high: count - 1, slider: [0, count - 1, 1], onStatus: () => redraw(),
-                                             cleanups});
+    const digitControl = live.digitControl({model, data, onStatus: () => redraw(), cleanups});
     const menuId = live.uid("layer");
     const menu = element("select", {id: menuId});
     (model.get("layers") || Object.keys(MENU)).forEach((name) => menu.append(element("option", {value: name,
@@ -55,7 +41,6 @@ function render({model, el}) {
     const legend = networkView.legend(data);
     const results = element("div", {}, [element("div", {className: "lenet5-live-row"}, [input.element, text]),
                                         holder, legend]);
-    status.remove();
     el.append(controls, results, problem);
 
     let shownIndex = null;
@@ -95,8 +80,5 @@ function render({model, el}) {
     redraw();
   }
 
-  return () => {
-    stopped = true;
-    cleanups.forEach((undo) => undo());
-  };
+  return () => cleanups.forEach((undo) => undo());
 }

@@ -18,9 +18,6 @@ const CHART = {width: 440, height: 220, left: 12, right: 12, top: 22, bottom: 50
 /** A whole number as subscript digits: y₂. */
 const sub = (n) => String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
 
-/** Two decimals, with a real minus sign. */
-const fixed = (x, digits = 2) => x.toFixed(digits).replace("-", "−");
-
 /** y_i = sum_j (x_j - w_ij)^2 for the ten centres, in double precision. */
 function penalties(f6, centres) {
   const out = new Float64Array(CLASSES);
@@ -42,15 +39,9 @@ function smallest(values) {
 }
 
 function render({model, el}) {
-  const {element} = live;
+  const {element, fixed} = live;
   const cleanups = [];
-  let closed = false; // the view may go away before the network arrives
-  el.dataset.state = "loading";
-  el.append(element("p", {"data-role": "status", text: "Loading the trained network…"}));
-  live.networkData(model).then((data) => closed || build(data), (err) => {
-    el.dataset.state = "unavailable";
-    el.replaceChildren(element("p", {className: "lenet5-live-problem", "data-role": "status", text: err.message}));
-  });
+  live.withNetwork({model, el, cleanups}, build);
 
   function build(data) {
     const net = data.network();
@@ -58,10 +49,8 @@ function render({model, el}) {
     const limit = data.style.activation_limit;
     // The largest squared difference F6 can reach against a ±1 pixel: (limit + 1)^2.
     const worst = (limit + 1) ** 2;
-    const count = data.digits.count;
 
-    const digit = live.numberControl({model, name: "index", label: "test digit", integer: true, low: 0,
-                                      high: count - 1, slider: [0, count - 1, 1], onStatus: () => draw(), cleanups});
+    const digit = live.digitControl({model, data, onStatus: () => draw(), cleanups});
     const compareId = live.uid("compare");
     const compare = element("select", {id: compareId});
     const compareRow = element("div", {className: "lenet5-live-control", "data-control": "compare"}, [
@@ -145,7 +134,7 @@ function render({model, el}) {
                                   y2: CHART.top + plotH, stroke: "#8c8c8c"}));
     const legend = element("p", {className: "lenet5-live-legend"}, [
       `x and the centres: blue −${fixed(limit, 4)} … white 0 … red +${fixed(limit, 4)}`,
-      "; the squared difference: white 0 … red ", fixed(worst), " = (", fixed(limit, 4),
+      "; the squared difference: white 0 … red ", fixed(worst, 2), " = (", fixed(limit, 4),
       " + 1)²; the digit: ink from background (", fixed(data.paper.background, 1), ") to ink (",
       fixed(data.paper.ink, 3), "). Click a bitmap or a bar to compare F6 with it."]);
     const chartTitle = element("p", {style: "font-weight:600;margin-top:4px", text: "The ten penalties yᵢ"});
@@ -206,20 +195,20 @@ function render({model, el}) {
       f6Map.setAttribute("aria-label", `F6's 84 outputs for test digit ${index} as a 7 by 12 bitmap.`);
       centreMap.setAttribute("aria-label", `The fixed bitmap of class ${c}, 7 by 12 pixels of +1 and −1.`);
       differenceMap.setAttribute("aria-label", `Squared difference between F6 and the bitmap of class ${c}, pixel `
-        + `by pixel; they sum to the penalty ${fixed(y[c])}.`);
+        + `by pixel; they sum to the penalty ${fixed(y[c], 2)}.`);
 
       const right = answer === label;
       verdict.replaceChildren(`Label ${label}, answer `, element("b", {text: String(answer)}),
                               element("span", {className: right ? "" : "lenet5-live-problem",
                                                text: right ? " (right)" : " (wrong)"}));
-      sum.textContent = `y${sub(c)} = Σⱼ (xⱼ − w${sub(c)}ⱼ)² = ${fixed(y[c])}`;
+      sum.textContent = `y${sub(c)} = Σⱼ (xⱼ − w${sub(c)}ⱼ)² = ${fixed(y[c], 2)}`;
       const runnerUp = smallest(Array.from(y, (v, i) => (i === answer ? Infinity : v)));
       const row = Math.floor(most / WIDTH);
       details.textContent = (c === answer
-        ? `The smallest penalty, so the answer; the next smallest is y${sub(runnerUp)} = ${fixed(y[runnerUp])}. `
-        : `${fixed(y[c] - y[answer])} more than the answer's y${sub(answer)} = ${fixed(y[answer])}. `)
+        ? `The smallest penalty, so the answer; the next smallest is y${sub(runnerUp)} = ${fixed(y[runnerUp], 2)}. `
+        : `${fixed(y[c] - y[answer], 2)} more than the answer's y${sub(answer)} = ${fixed(y[answer], 2)}. `)
         + `F6 has the sign of this bitmap in ${f6.length - wrongSign} of its ${f6.length} pixels; the largest `
-        + `difference, ${fixed(squared[most])}, is in row ${row + 1}, column ${most - row * WIDTH + 1}.`;
+        + `difference, ${fixed(squared[most], 2)}, is in row ${row + 1}, column ${most - row * WIDTH + 1}.`;
 
       buttons.forEach(({button, caption}, i) => {
         button.setAttribute("aria-pressed", i === c ? "true" : "false");
@@ -258,8 +247,5 @@ function render({model, el}) {
     draw();
   }
 
-  return () => {
-    closed = true;
-    cleanups.forEach((undo) => undo());
-  };
+  return () => cleanups.forEach((undo) => undo());
 }

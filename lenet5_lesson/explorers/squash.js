@@ -12,14 +12,8 @@ const MARGIN = {left: 44, right: 14, top: 12, bottom: 36};
 const CURVE_COLOUR = "#08519c";
 const PAPER_COLOUR = "#6e6e6e";
 
-/** Four decimals, with a real minus sign and without "-0.0000". */
-function fixed(x) {
-  const text = x.toFixed(4);
-  return (text === "-0.0000" ? "0.0000" : text).replace("-", "−");
-}
-
 function render({model, el}) {
-  const {element} = live;
+  const {element, fixed} = live;
   const cleanups = [];
   const controlBox = element("div", {className: "lenet5-live-controls"});
   const redraw = () => draw();
@@ -81,13 +75,13 @@ function render({model, el}) {
       parts.push(element("line", {x1: MARGIN.left, x2: MARGIN.left + plotW, y1: sy(y), y2: sy(y),
                                   stroke: y === 0 ? "#8c8c8c" : "#e6e6e6"}),
                  element("text", {x: MARGIN.left - 6, y: sy(y) + 4, "text-anchor": "end", "font-size": 12,
-                                  fill: "#1a1a1a", text: String(y).replace("-", "−")}));
+                                  fill: "#1a1a1a", text: fixed(y, 0)}));
     }
     for (let a = -LIMIT; a <= LIMIT; a++) {
       parts.push(element("line", {x1: sx(a), x2: sx(a), y1: MARGIN.top, y2: MARGIN.top + plotH,
                                   stroke: a === 0 ? "#8c8c8c" : "#e6e6e6"}),
                  element("text", {x: sx(a), y: MARGIN.top + plotH + 16, "text-anchor": "middle", "font-size": 12,
-                                  fill: "#1a1a1a", text: String(a).replace("-", "−")}));
+                                  fill: "#1a1a1a", text: fixed(a, 0)}));
     }
     for (const level of [-1, 1]) {
       parts.push(element("line", {x1: MARGIN.left, x2: MARGIN.left + plotW, y1: sy(level), y2: sy(level),

@@ -27,7 +27,6 @@ const FIELD = {C1: [5, 1], S2: [6, 2], C3: [14, 2], S4: [16, 4]};
 const LISTED = 8;
 const STYLE_ID = "lenet5-units-style";
 const CSS = `
-.lenet5-live[data-explorer="units"] [hidden] { display: none !important; }
 .lenet5-units-overview { flex: 1 1 340px; max-width: 440px; min-width: 0; }
 .lenet5-units-detail { flex: 1 1 300px; min-width: 0; }
 .lenet5-units-layer { margin: 0 0 8px 0; min-width: 0; }
@@ -56,12 +55,6 @@ const CSS = `
   margin: 0 0 4px 0; }
 `;
 
-/** `digits` decimals, with a real minus sign and without "-0.000". */
-function fixed(x, digits = 4) {
-  const text = x.toFixed(digits);
-  return (/^-0\.?0*$/.test(text) ? text.slice(1) : text).replace("-", "−");
-}
-
 const flat = (layer) => DRAWN[layer].units !== undefined;
 const below = (layer) => LAYERS[LAYERS.indexOf(layer) - 1];
 
@@ -75,14 +68,6 @@ function drawnUnit({layer, map, row, col}) {
 /** The model's unit of a place on a canvas. */
 function modelUnit(layer, canvas, r, c) {
   return flat(layer) ? {layer, map: r * DRAWN[layer].cols + c, row: 0, col: 0} : {layer, map: canvas, row: r, col: c};
-}
-
-function addStyle(page) {
-  if (page.getElementById(STYLE_ID)) return;
-  const style = page.createElement("style");
-  style.id = STYLE_ID;
-  style.textContent = CSS;
-  page.head.appendChild(style);
 }
 
 /** One map's canvas in a box that can mark a unit and a window on it. */
@@ -111,48 +96,33 @@ function numberTable(title, rows, role) {
   const {element} = live;
   const table = element("table", {className: "lenet5-units-numbers", "data-role": role}, rows.map((cells) => element("tr", {},
     cells.map((cell, i) => element(i === 0 && typeof cell === "string" ? "th" : "td",
-                                   {text: typeof cell === "number" ? fixed(cell, 3) : cell})))));
+                                   {text: typeof cell === "number" ? live.fixed(cell, 3) : cell})))));
   return element("div", {className: "lenet5-units-table"}, [element("p", {text: title}), table]);
 }
 
 const square = (values, side) => Array.from({length: side}, (_, r) => values.slice(r * side, (r + 1) * side));
 
 function render({model, el}) {
-  const {element} = live;
+  const {element, fixed} = live;
   const cleanups = [];
-  addStyle(el.ownerDocument);
-  el.dataset.state = "loading";
-  const status = element("p", {"data-role": "status", text: "Loading the trained network…"});
-  el.append(status);
-  let gone = false;
-
-  live.networkData(model).then((data) => {
-    if (!gone) build(data);
-  }).catch((err) => {
-    el.dataset.state = "unavailable";
-    status.className = "lenet5-live-problem";
-    status.textContent = err.message;
-  });
+  live.addStyle(STYLE_ID, CSS);
+  live.withNetwork({model, el, cleanups}, build);
 
   function build(data) {
-    const {weights, paper, style} = data;
+    const {weights, paper, style, squash} = data;
     const net = data.network();
     const limit = style.activation_limit;
     const A = paper.squash_a;
     const S = paper.squash_s;
-    const squash = (a) => A * Math.tanh(S * a);
     // Where each C3 map's kernels start in C3's kernel (SparseConv2D keeps Table I's order).
     const pairStart = [];
     paper.c3_table.reduce((start, inputs, o) => { pairStart[o] = start; return start + inputs.length; }, 0);
     const PAIRS = pairStart[15] + paper.c3_table[15].length;
 
     const controlBox = element("div", {className: "lenet5-live-controls"});
-    const digitControl = live.numberControl({model, name: "index", label: "test digit", integer: true, low: 0,
-                                             high: data.digits.count - 1, slider: [0, data.digits.count - 1, 1],
-                                             onStatus: () => draw(), cleanups});
+    const digitControl = live.digitControl({model, data, onStatus: () => draw(), cleanups});
     controlBox.append(digitControl.element);
-    status.setAttribute("aria-live", "polite");
-    status.setAttribute("data-role", "digit");
+    const status = element("p", {"data-role": "digit", "aria-live": "polite"});
     const problem = element("p", {className: "lenet5-live-problem", "data-role": "problem"});
 
     // The overview: every map of every layer, each canvas a place to pick units from.
@@ -210,8 +180,7 @@ function render({model, el}) {
                            [unitText, element("div", {className: "lenet5-units-panels"}, [fieldPanel, belowPanel]),
                             computation]);
     const body = element("div", {className: "lenet5-live-row"}, [overview, detail]);
-    el.append(controlBox, problem, body);
-    el.insertBefore(status, problem);
+    el.append(controlBox, status, problem, body);
 
     let out = null;
     let shownIndex = null;
@@ -466,8 +435,5 @@ function render({model, el}) {
     draw();
   }
 
-  return () => {
-    gone = true;
-    cleanups.forEach((undo) => undo());
-  };
+  return () => cleanups.forEach((undo) => undo());
 }
