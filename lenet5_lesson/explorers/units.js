@@ -389,7 +389,7 @@ function render({model, el}) {
       if (unit.layer === "C1") {
         belowCaption.textContent = "Its window in the layer below is that 5×5 of the input.";
       } else if (unit.layer === "output") {
-        belowCaption.textContent = `The 84 F6 units (left) against the centre of digit ${unit.map} (right), 12×7 each`;
+        belowCaption.textContent = `The 84 F6 units (left) against the centre of digit ${unit.map} (right), 7×12 each (7 wide, 12 high)`;
         const f6 = mapCell(12, 7, {role: "img", "aria-label": "The 84 F6 units as a 12 by 7 grid"});
         const centre = mapCell(12, 7, {role: "img", "aria-label": `The RBF centre of digit ${unit.map} as a 12 by 7 grid`});
         live.paint(f6.canvas, out.F6, {table: style.signed, low: -limit, high: limit});
