@@ -208,7 +208,8 @@ function render({model, el}) {
         ? `The smallest penalty, so the answer; the next smallest is y${sub(runnerUp)} = ${fixed(y[runnerUp], 2)}. `
         : `${fixed(y[c] - y[answer], 2)} more than the answer's y${sub(answer)} = ${fixed(y[answer], 2)}. `)
         + `F6 has the sign of this bitmap in ${f6.length - wrongSign} of its ${f6.length} pixels; the largest `
-        + `difference, ${fixed(squared[most], 2)}, is in row ${row + 1}, column ${most - row * WIDTH + 1}.`;
+        // A well-read digit's differences are all tiny: enough decimals that the largest is not shown as 0.
+        + `squared difference, ${fixed(squared[most], squared[most] < 0.1 ? 4 : 2)}, is in row ${row + 1}, column ${most - row * WIDTH + 1}.`;
 
       buttons.forEach(({button, caption}, i) => {
         button.setAttribute("aria-pressed", i === c ? "true" : "false");
