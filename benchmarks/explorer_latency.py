@@ -144,9 +144,11 @@ _READY = """() => window.lenet5 && lenet5.digits && Array.from(document.querySel
 
 
 def explorers() -> tuple[list[LiveExplorer], list[str]]:
-    """One explorer of each name of ``explore.__all__``, made with its defaults; and why others are left out."""
+    """One explorer of each function of ``explore.__all__``, made with its defaults; and why others are left out."""
     made, left_out = [], []
     for name in explore.__all__:
+        if not callable(getattr(explore, name)):  # a constant, such as SITE_DIGITS
+            continue
         try:
             explorer = getattr(explore, name)()
         except Exception as err:  # noqa: BLE001 - a benchmark reports what it could not make, and goes on

@@ -9,6 +9,7 @@ without a kernel (see :mod:`lenet5_lesson.explorers.live`).
 
 from .explorers.c3 import c3_table_editor
 from .explorers.drawing import drawing_pad
+from .explorers.engine import SITE_DIGITS
 from .explorers.kernel import kernel_explorer
 from .explorers.maps import feature_map_explorer
 from .explorers.rbf import rbf_viewer
@@ -17,6 +18,6 @@ from .explorers.squash import squashing_explorer
 from .explorers.units import unit_inspector
 
 __all__ = [
-    "c3_table_editor", "drawing_pad", "feature_map_explorer", "kernel_explorer", "rbf_viewer", "shape_calculator",
-    "squashing_explorer", "unit_inspector",
+    "SITE_DIGITS", "c3_table_editor", "drawing_pad", "feature_map_explorer", "kernel_explorer", "rbf_viewer",
+    "shape_calculator", "squashing_explorer", "unit_inspector",
 ]
