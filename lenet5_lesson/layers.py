@@ -93,6 +93,33 @@ class Subsampling(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
+class FullWindowConv2D(keras.layers.Conv2D):
+    """Keras' ``Conv2D``, computed as one matrix product when the kernel covers the whole input.
+
+    C5's 5x5 kernel on S4's 5x5 maps has one position only: each output is a weighted sum of
+    all 400 inputs, the same numbers a dense layer with the reshaped kernel gives. A matrix
+    product computes them several times faster than the convolution routine does. On a larger
+    input the layer slides its kernel as any convolution (chapter 6 tries a 40x40 digit).
+    Arguments and weights are those of ``keras.layers.Conv2D``.
+    """
+
+    def call(self, inputs):
+        if not self._one_window(inputs.shape):
+            return super().call(inputs)
+        outputs = ops.matmul(ops.reshape(inputs, (-1, int(np.prod(inputs.shape[1:])))),
+                             ops.reshape(self.kernel, (-1, self.filters)))
+        if self.use_bias:
+            outputs = outputs + self.bias
+        if self.activation is not None:
+            outputs = self.activation(outputs)
+        return ops.reshape(outputs, (-1, 1, 1, self.filters))
+
+    def _one_window(self, shape) -> bool:
+        return (self.data_format == "channels_last" and self.groups == 1 and self.padding == "valid"
+                and tuple(shape[1:3]) == tuple(self.kernel_size))
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
 class SparseConv2D(keras.layers.Layer):
     """A 'valid' convolution in which output map j sees only the input maps ``table[j]``.
 

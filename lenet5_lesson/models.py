@@ -6,7 +6,7 @@ from __future__ import annotations
 import keras
 
 from . import checks, paper
-from .layers import EuclideanRBF, FanInUniform, Subsampling, SparseConv2D, squash
+from .layers import EuclideanRBF, FanInUniform, FullWindowConv2D, Subsampling, SparseConv2D, squash
 from .losses import MAPLoss, penalty_accuracy
 
 #: The ablations of LeNet-5, by name; each replaces one element of the paper's network and keeps the rest.
@@ -57,7 +57,7 @@ def build_lenet5(learning_rate: float = 1e-3, compile: bool = True, ablation: st
         x = SparseConv2D(paper.C3_TABLE, 5, activation=act, name="C3")(x)
     x = subsampling("S4")(x)
     # C5 is a convolution: on a 5x5 input it happens to see every S4 unit, on a larger one it would slide.
-    x = keras.layers.Conv2D(120, 5, activation=act, kernel_initializer=FanInUniform(16 * 25), name="C5")(x)
+    x = FullWindowConv2D(120, 5, activation=act, kernel_initializer=FanInUniform(16 * 25), name="C5")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(84, activation=act, kernel_initializer=FanInUniform(120), name="F6")(x)
     if ablation == "softmax-output":
@@ -127,7 +127,12 @@ def build_model(name: str, learning_rate: float = 1e-3, compile: bool = True) ->
 
 def predict_digits(model: keras.Model, x, batch_size: int = 1000):
     """Predicted digits: the smallest penalty for the faithful model, the largest probability otherwise."""
-    scores = model.predict(x, batch_size=batch_size, verbose=0)
+    return winning_digits(model, model.predict(x, batch_size=batch_size, verbose=0))
+
+
+def winning_digits(model: keras.Model, scores):
+    """The digit each row of ``model``'s outputs ``scores`` picks: the smallest penalty after an RBF
+    layer, the largest probability otherwise."""
     if isinstance(model.layers[-1], EuclideanRBF):
         return scores.argmin(axis=1)
     return scores.argmax(axis=1)

@@ -139,7 +139,7 @@ def _connections(layer) -> int | None:
         return int(np.prod(out)) * (layer.pool_size**2 + 1)
     if isinstance(layer, L.EuclideanRBF):
         return int(np.prod(layer.centres.shape))
-    if name == "Conv2D":
+    if isinstance(layer, L.keras.layers.Conv2D):
         kh, kw = layer.kernel_size
         inputs = layer.input.shape[-1]
         return int(np.prod(out)) * (kh * kw * inputs + int(layer.use_bias))

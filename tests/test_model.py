@@ -4,7 +4,7 @@ import pytest
 
 from lenet5_lesson import build_lenet5, build_model, build_modern, build_seed, paper
 from lenet5_lesson.bitmaps import digit_bitmaps, rbf_centres
-from lenet5_lesson.layers import EuclideanRBF, FanInUniform, Subsampling, SparseConv2D, squash
+from lenet5_lesson.layers import EuclideanRBF, FanInUniform, FullWindowConv2D, Subsampling, SparseConv2D, squash
 from lenet5_lesson.losses import MAPLoss, penalty_accuracy
 from lenet5_lesson.shapes import layer_table
 
@@ -105,6 +105,55 @@ def test_sparse_conv_matches_per_map_convolutions():
                 for c in range(4):
                     expected[r, c] += (x[0, r:r + 3, c:c + 3, i] * w).sum()
         np.testing.assert_allclose(out[0, ..., j], expected, rtol=1e-4, atol=1e-5)
+
+
+def _conv_twins(**kwargs):
+    fast, plain = FullWindowConv2D(7, 3, **kwargs), keras.layers.Conv2D(7, 3, **kwargs)
+    fast.build((None, 3, 3, 4))
+    plain.build((None, 3, 3, 4))
+    plain.set_weights([np.random.default_rng(2).normal(size=w.shape) for w in plain.weights])
+    fast.set_weights(plain.get_weights())
+    return fast, plain
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"activation": squash}, {"use_bias": False, "activation": "tanh"}])
+def test_full_window_conv_equals_keras_conv_on_one_window_and_when_it_slides(kwargs):
+    fast, plain = _conv_twins(**kwargs)
+    rng = np.random.default_rng(3)
+    for shape in ((5, 3, 3, 4), (2, 6, 5, 4)):
+        x = rng.normal(size=shape).astype("float32")
+        got, expected = (keras.ops.convert_to_numpy(layer(x)) for layer in (fast, plain))
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_full_window_conv_takes_the_matrix_product_only_on_one_window():
+    fast, _ = _conv_twins()
+    assert fast._one_window((None, 3, 3, 4)) and not fast._one_window((None, 4, 3, 4))
+    fast, _ = _conv_twins(padding="same")
+    assert not fast._one_window((None, 3, 3, 4))
+
+
+def test_full_window_conv_gradients_equal_keras_conv():
+    import tensorflow as tf
+
+    fast, plain = _conv_twins(activation=squash)
+    x = tf.constant(np.random.default_rng(4).normal(size=(6, 3, 3, 4)).astype("float32"))
+    grads = []
+    for layer in (fast, plain):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = tf.reduce_sum(tf.square(layer(x)))
+        grads.append([g.numpy() for g in tape.gradient(total, [x, *layer.trainable_weights])])
+    for got, expected in zip(*grads):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_lenet5_computes_c5_with_the_matrix_product(lenet):
+    c5 = lenet.get_layer("C5")
+    assert isinstance(c5, FullWindowConv2D) and c5._one_window(c5.input.shape)
+    config = c5.get_config()
+    assert FullWindowConv2D.from_config(config).get_config() == config
 
 
 @pytest.mark.parametrize(("table", "error", "message"), [

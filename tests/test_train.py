@@ -146,6 +146,30 @@ def test_fit_epochs_records_every_epoch_with_the_recipes_rates(mnist_dir):
     assert history["train_error"][-1] < 0.9 and all(s > 0 for s in history["seconds"])
 
 
+@pytest.mark.parametrize("batch", [1, 2, 7, 32])
+def test_side_by_side_gives_the_whole_batchs_outputs_loss_and_gradients(batch):
+    import tensorflow as tf
+
+    from lenet5_lesson import build_lenet5
+    from lenet5_lesson.fitting import SideBySide
+
+    model = build_lenet5()
+    both = SideBySide(model)
+    x = tf.constant(np.random.default_rng(5).normal(size=(batch, 32, 32, 1)).astype("float32"))
+    labels = tf.constant(np.arange(batch) % 10)
+    results = []
+    for network in (model, both):
+        with tf.GradientTape() as tape:
+            outputs = network(x, training=True)
+            loss = model.loss(labels, outputs)
+        results.append([outputs.numpy(), loss.numpy(),
+                        *(g.numpy() for g in tape.gradient(loss, model.trainable_variables))])
+    for whole, halves in zip(*results):
+        np.testing.assert_allclose(halves, whole, rtol=1e-4, atol=1e-5)
+    # The halves share the network's weights: training one trains the other.
+    assert [id(v) for v in both.trainable_variables] == [id(v) for v in model.trainable_variables]
+
+
 def test_train_stays_the_function_when_every_submodule_is_imported():
     import importlib
     import pkgutil

@@ -18,6 +18,7 @@ from .style import set_narrow
 #: How the book names each Keras layer class: a short name for the picture, a long one for hovers.
 KIND_NAMES = {
     "Conv2D": ("conv", "convolution"),
+    "FullWindowConv2D": ("conv", "convolution, one matrix product where the kernel covers the input"),
     "SparseConv2D": ("sparse conv", "convolution with a sparse connection table"),
     "Subsampling": ("subsample", "trainable subsampling"),
     "AveragePooling2D": ("avg pool", "average pooling"),

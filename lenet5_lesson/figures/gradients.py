@@ -38,6 +38,8 @@ RULES = {
                      "nothing: the centres are not trained",
                      "∂E/∂x_j = Σ_i 2 (x_j - w_ij) ∂E/∂y_i"),
 }
+# C5 computes its one window as a matrix product, but the rules are a convolution's.
+RULES["FullWindowConv2D"] = RULES["Conv2D"]
 
 
 def _arrow(tail: tuple[float, float], head: tuple[float, float], colour: str) -> dict:
