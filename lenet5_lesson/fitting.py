@@ -48,9 +48,16 @@ class SideBySide(keras.Model):
         self.network = network
 
     def call(self, inputs, training=False):
-        half = tf.shape(inputs)[0] // 2
-        return tf.concat([self.network(inputs[:half], training=training),
-                          self.network(inputs[half:], training=training)], axis=0)
+        count = tf.shape(inputs)[0]
+
+        def halves():
+            half = count // 2
+            return tf.concat([self.network(inputs[:half], training=training),
+                              self.network(inputs[half:], training=training)], axis=0)
+
+        # A batch of one image (the last of an epoch, say) has no halves, and the CPU's
+        # convolutions cannot take an empty one.
+        return tf.cond(count > 1, halves, lambda: self.network(inputs, training=training))
 
 
 class Schedule(Protocol):

@@ -170,6 +170,12 @@ def test_side_by_side_gives_the_whole_batchs_outputs_loss_and_gradients(batch):
     assert [id(v) for v in both.trainable_variables] == [id(v) for v in model.trainable_variables]
 
 
+def test_a_last_batch_of_one_image_trains_and_is_evaluated(tmp_path, mnist_dir):
+    # 33 = 32 + 1: the epoch's last batch has one image, which has no halves to run side by side.
+    run = train("faithful", 1, seed=0, out=tmp_path / "run", verbose=0, reuse=False, train_size=33)
+    assert np.isfinite(run.history["loss"][0]) and 0 <= run.history["train_error"][0] <= 1
+
+
 def test_train_stays_the_function_when_every_submodule_is_imported():
     import importlib
     import pkgutil
