@@ -60,25 +60,22 @@ def profile(name: str, steps: int, folder: Path) -> tuple[float, dict[str, float
             for event in line.events:
                 op = plane.event_metadata[event.metadata_id].name
                 if ":" in op and "StatefulPartitionedCall/" in op:
-                    parts[_part(_INSIDE_STEP.sub("", op.split(":")[0]))] += event.duration_ps / 1e6 / steps
+                    parts[_part(_INSIDE_STEP.sub("", op.split(":")[0]), model.name)] += event.duration_ps / 1e6 / steps
     return unprofiled, dict(parts)
 
 
-def _part(op: str) -> str:
+def _part(op: str, network: str) -> str:
     scopes = op.split("/")
-    if scopes[0] == "gradient_tape":
-        return _layer(scopes[1:]) + " backward"
     if scopes[0] in ("adam", "sdlm"):
         return "optimiser update"
-    return _layer(scopes) + " forward"
-
-
-def _layer(scopes: list[str]) -> str:
-    # Below the model's scope ("lenet5_1") comes the layer's ("C3_1"); the loss has its own.
-    if scopes[0].startswith("compile_loss"):
-        return "loss"
-    scopes = [s for s in scopes if not s.endswith("side_by_side")]
-    return re.sub(r"_\d+$", "", scopes[1]) if len(scopes) > 1 else scopes[0]
+    direction = "backward" if any(scope.startswith("gradient") for scope in scopes) else "forward"
+    if any(scope.startswith("compile_loss") for scope in scopes):
+        return f"loss {direction}"
+    # The layer's scope ("C3_1") follows the network's ("lenet5_1"), inside the halves' cond.
+    inside = [i for i, scope in enumerate(scopes) if re.fullmatch(rf"{network}_\d+", scope)]
+    if not inside or inside[-1] + 1 >= len(scopes):
+        return f"halves: split and join ({direction})"
+    return f"{re.sub(r'_[0-9]+$', '', scopes[inside[-1] + 1])} {direction}"
 
 
 def main() -> None:
